@@ -1,0 +1,35 @@
+import { decodeCloudEvent } from '../../envelope/cloud-event';
+import { validatePayload } from '../../validation/payload-validation';
+import { describeGoldenSample } from '../golden-sample.spec-helper';
+import { integrationConfigV1 } from './integration-config.event';
+import golden from './integration-config.golden.json';
+import { IntegrationConfigPayload } from './integration-config.payload';
+
+describeGoldenSample(integrationConfigV1, golden);
+
+describe(IntegrationConfigPayload.name, () => {
+  it('decodes a tombstone (integration deleted) when tombstones are allowed', () => {
+    expect(decodeCloudEvent(golden.headers, null, { allowTombstone: true })).toMatchObject({
+      ok: true,
+      event: { type: integrationConfigV1.type, data: null },
+    });
+  });
+
+  it('rejects credentials that are not base64 ciphertext', () => {
+    const value = {
+      ...golden.value,
+      credentials: { ...golden.value.credentials, ciphertext: 'plain password!' },
+    };
+    expect(validatePayload(IntegrationConfigPayload, value)).toEqual({
+      ok: false,
+      errors: ['credentials.ciphertext: isBase64'],
+    });
+  });
+
+  it('rejects a version below 1', () => {
+    expect(validatePayload(IntegrationConfigPayload, { ...golden.value, version: 0 })).toEqual({
+      ok: false,
+      errors: ['version: min'],
+    });
+  });
+});
