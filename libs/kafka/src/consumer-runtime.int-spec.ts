@@ -1,0 +1,245 @@
+import { createCloudEvent, DLQ_HEADERS, dlqTopicName, encodeCloudEvent } from '@meridian/contracts';
+import {
+  collectRecords,
+  committedOffsets,
+  createTopics,
+  eventually,
+  testKafka,
+  uniqueName,
+} from '@meridian/testing';
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import type { Admin, Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { ConsumerRuntime, type EventContext, type EventHandler } from './consumer-runtime';
+import { PermanentError, TransientError } from './errors';
+import { EventProducer } from './event-producer';
+import { kafkaMetrics } from './kafka-metrics';
+
+const FAST_RETRY = { maxAttempts: 4, initialDelayMs: 20, multiplier: 2, maxDelayMs: 100 };
+
+describe('ConsumerRuntime (real broker)', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: EventProducer;
+  const runtimes: ConsumerRuntime[] = [];
+
+  beforeAll(async () => {
+    kafka = testKafka();
+    admin = kafka.admin();
+    await admin.connect();
+    producer = new EventProducer(kafka);
+    await producer.connect();
+  });
+
+  afterEach(async () => {
+    await Promise.all(runtimes.splice(0).map((runtime) => runtime.stop()));
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await admin.disconnect();
+  });
+
+  async function topicWithDlq(): Promise<string> {
+    const topic = uniqueName('test.runtime');
+    await createTopics(admin, [topic, dlqTopicName(topic)]);
+    return topic;
+  }
+
+  function start(topic: string, handler: EventHandler, groupId = uniqueName('test-group')): ConsumerRuntime {
+    const runtime = new ConsumerRuntime({
+      kafka,
+      producer,
+      groupId,
+      handlers: new Map([[topic, handler]]),
+      retry: FAST_RETRY,
+      sessionTimeoutMs: 6_000,
+      heartbeatIntervalMs: 500,
+      metrics: kafkaMetrics(new Registry()),
+    });
+    runtimes.push(runtime);
+    return runtime;
+  }
+
+  function event(n: number) {
+    return createCloudEvent({ source: '/meridian/test', type: 'org.meridian.test.v1', data: { n } });
+  }
+
+  async function endOffset(topic: string): Promise<number> {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+  }
+
+  it('sends a permanently failing record to the DLQ once, with its original bytes and every header', async () => {
+    const topic = await topicWithDlq();
+    const original = encodeCloudEvent(event(1));
+    const headers = { ...original.headers, 'x-custom': 'kept' };
+    await producer.sendRaw(topic, [{ key: 'patient-1', value: original.value, headers }]);
+    const runtime = start(topic, async () => {
+      throw new PermanentError('PID-3 is missing');
+    });
+    await runtime.start();
+
+    const [dead] = await collectRecords(kafka, dlqTopicName(topic), { count: 1 });
+    expect(dead.message.key?.toString()).toBe('patient-1');
+    expect(dead.message.value?.equals(original.value)).toBe(true);
+    const got = Object.fromEntries(
+      Object.entries(dead.message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+    );
+    expect(got).toMatchObject(headers);
+    expect(got).toMatchObject({
+      [DLQ_HEADERS.originalTopic]: topic,
+      [DLQ_HEADERS.originalPartition]: '0',
+      [DLQ_HEADERS.originalOffset]: '0',
+      [DLQ_HEADERS.consumerGroup]: runtime.groupId,
+      [DLQ_HEADERS.stage]: 'handle',
+      [DLQ_HEADERS.exceptionClass]: 'PermanentError',
+      [DLQ_HEADERS.exceptionMessage]: 'PID-3 is missing',
+      [DLQ_HEADERS.attempts]: '1',
+    });
+    expect(got[DLQ_HEADERS.originalTimestamp]).toMatch(/^\d+$/);
+    expect(new Date(got[DLQ_HEADERS.failedAt]).getTime()).not.toBeNaN();
+
+    await eventually(
+      async () => ((await committedOffsets(admin, runtime.groupId, topic))[0] === '1' ? true : undefined),
+      {
+        what: 'the source offset to be committed',
+      },
+    );
+    expect(await endOffset(dlqTopicName(topic))).toBe(1);
+  });
+
+  it('retries a transient failure and succeeds without a DLQ record', async () => {
+    const topic = await topicWithDlq();
+    await producer.publish(topic, [{ key: 'k', event: event(1) }]);
+    const attempts: number[] = [];
+    const runtime = start(topic, async (_event, context: EventContext) => {
+      attempts.push(context.attempt);
+      if (context.attempt < 3) throw new TransientError('FHIR server answered 503');
+    });
+    await runtime.start();
+
+    await eventually(
+      async () => ((await committedOffsets(admin, runtime.groupId, topic))[0] === '1' ? true : undefined),
+      {
+        what: 'the offset to be committed after the retries',
+      },
+    );
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(await endOffset(dlqTopicName(topic))).toBe(0);
+  });
+
+  it('dead-letters exhausted retries with the attempt count', async () => {
+    const topic = await topicWithDlq();
+    await producer.publish(topic, [{ key: 'k', event: event(1) }]);
+    const runtime = start(topic, async () => {
+      throw new TransientError('still down');
+    });
+    await runtime.start();
+    const [dead] = await collectRecords(kafka, dlqTopicName(topic), { count: 1 });
+    expect(String(dead.message.headers?.[DLQ_HEADERS.attempts])).toBe(String(FAST_RETRY.maxAttempts));
+  });
+
+  it('sends a record that is not a CloudEvent to the DLQ at stage deserialize and carries on', async () => {
+    const topic = await topicWithDlq();
+    await producer.sendRaw(topic, [
+      { key: 'k', value: Buffer.from('MSH|^~\\&|not an envelope'), headers: {} },
+    ]);
+    await producer.publish(topic, [{ key: 'k', event: event(2) }]);
+    const handled: unknown[] = [];
+    const runtime = start(topic, async (received) => void handled.push(received.data));
+    await runtime.start();
+
+    const [dead] = await collectRecords(kafka, dlqTopicName(topic), { count: 1 });
+    expect(String(dead.message.headers?.[DLQ_HEADERS.stage])).toBe('deserialize');
+    expect(dead.message.value?.toString()).toBe('MSH|^~\\&|not an envelope');
+    await eventually(() => (handled.length === 1 ? true : undefined), {
+      what: 'the valid record to be handled',
+    });
+    expect(handled).toEqual([{ n: 2 }]);
+  });
+
+  it('commits what it finished on a graceful stop, and the next member resumes after it', async () => {
+    const topic = await topicWithDlq();
+    await producer.publish(
+      topic,
+      [1, 2, 3, 4, 5].map((n) => ({ key: 'k', event: event(n) })),
+    );
+    const groupId = uniqueName('test-group');
+    const first: number[] = [];
+    let stopping: Promise<void> | undefined;
+    const runtime = start(
+      topic,
+      async (received) => {
+        first.push((received.data as { n: number }).n);
+        if (first.length === 2) {
+          // SIGTERM arrives while record 2 is in hand: it is finished and committed, 3-5 are left.
+          stopping = runtime.stop();
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      },
+      groupId,
+    );
+    await runtime.start();
+    await eventually(() => (stopping ? true : undefined), { what: 'the stop to begin' });
+    await stopping;
+    expect(first).toEqual([1, 2]);
+    expect((await committedOffsets(admin, groupId, topic))[0]).toBe('2');
+
+    const second: number[] = [];
+    await start(
+      topic,
+      async (received) => void second.push((received.data as { n: number }).n),
+      groupId,
+    ).start();
+    await eventually(() => (second.length === 3 ? true : undefined), { what: 'the rest to be consumed' });
+    expect(second).toEqual([3, 4, 5]);
+  });
+
+  it('loses nothing when a consumer is killed before committing', async () => {
+    const topic = await topicWithDlq();
+    const groupId = uniqueName('test-group');
+    await producer.publish(
+      topic,
+      Array.from({ length: 20 }, (_, i) => ({ key: 'k', event: event(i) })),
+    );
+
+    const child = fork(path.join(__dirname, '../test-fixtures/crash-consumer.ts'), {
+      execArgv: ['-r', '@swc-node/register'],
+      env: {
+        ...process.env,
+        TOPIC: topic,
+        GROUP: groupId,
+        SWC_NODE_PROJECT: path.resolve(__dirname, '../../../tsconfig.json'),
+      },
+    });
+    const killedAfter: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      child.on('message', (message: { offset?: string }) => {
+        if (message.offset === undefined) return;
+        killedAfter.push(message.offset);
+        if (killedAfter.length === 5) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', (code, signal) => signal === 'SIGKILL' || reject(new Error(`fixture exited ${code}`)));
+    });
+    const committed = (await committedOffsets(admin, groupId, topic))[0];
+
+    const resumed: number[] = [];
+    await start(
+      topic,
+      async (received) => void resumed.push((received.data as { n: number }).n),
+      groupId,
+    ).start();
+    await eventually(() => (resumed.at(-1) === 19 ? true : undefined), {
+      what: 'the group to reach the end',
+    });
+    const firstResumed = Number(committed === '-1' ? 0 : committed);
+    expect(resumed).toEqual(Array.from({ length: 20 - firstResumed }, (_, i) => firstResumed + i));
+    // Everything the killed member handled but did not commit is handled again: at-least-once.
+    expect(firstResumed).toBeLessThan(5);
+  });
+});

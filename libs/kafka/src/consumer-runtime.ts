@@ -1,0 +1,281 @@
+import { Logger } from '@nestjs/common';
+import {
+  decodeCloudEvent,
+  eventTypeOf,
+  headersToStrings,
+  topicDefinitionByName,
+  validatePayload,
+  type CloudEvent,
+  type DlqStage,
+  type TopicDefinition,
+} from '@meridian/contracts';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff';
+import { buildDeadLetter } from './dead-letter';
+import { REDRIVE_GROUP_HEADER } from './dead-letter-redrive';
+import { classifyError, errorClassName, PermanentError, safeErrorMessage } from './errors';
+import type { EventProducer } from './event-producer';
+import type { KafkaMetrics } from './kafka-metrics';
+
+/** What a handler knows about the record it is given. */
+export interface EventContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: Record<string, string>;
+  /** 1 on the first try, 2 on the first retry, ... */
+  attempt: number;
+  /** Keeps the group membership alive during long work (kafkajs has no background heartbeat). */
+  heartbeat(): Promise<void>;
+}
+
+export type EventHandler = (event: CloudEvent, context: EventContext) => Promise<void>;
+
+export interface ConsumerRuntimeOptions {
+  kafka: Kafka;
+  producer: EventProducer;
+  groupId: string;
+  /** Topic → handler. */
+  handlers: ReadonlyMap<string, EventHandler>;
+  retry?: RetryPolicy;
+  metrics?: KafkaMetrics;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** Partitions processed at once; records of one partition are always processed in order. */
+  partitionsConsumedConcurrently?: number;
+  fromBeginning?: boolean;
+}
+
+export type ConsumerState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
+
+type Outcome =
+  { ok: true; skipped?: boolean } | { ok: false; stage: DlqStage; error: unknown; attempts: number };
+
+const HEARTBEAT_SLICE_MS = 1_000;
+
+/**
+ * Runs a consumer group over registered handlers with the platform's delivery rules:
+ * decode and validate the CloudEvent (failures → DLQ at stage deserialize / validate), call the
+ * handler, retry transient failures a bounded number of times, send permanent failures and
+ * exhausted retries to `<topic>.dlq`, and commit a partition's offset only after every record
+ * up to it succeeded or was acknowledged by the DLQ. Records of one partition are processed one
+ * after another, so per-key order holds.
+ */
+export class ConsumerRuntime {
+  private readonly logger: Logger;
+  private readonly consumer: Consumer;
+  private readonly retry: RetryPolicy;
+  private state: ConsumerState = 'idle';
+  private joined = false;
+
+  constructor(private readonly options: ConsumerRuntimeOptions) {
+    this.logger = new Logger(`Consumer:${options.groupId}`);
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10 },
+    });
+    const { GROUP_JOIN, CRASH, STOP } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, () => {
+      this.joined = true;
+    });
+    this.consumer.on(CRASH, ({ payload }) => {
+      this.joined = false;
+      // restart=true: kafkajs rejoins by itself; false: the consumer is gone and readiness must say so.
+      if (!payload.restart) this.state = 'crashed';
+      this.logger.error(`consumer crashed (${errorClassName(payload.error)}), restart=${payload.restart}`);
+    });
+    this.consumer.on(STOP, () => {
+      this.joined = false;
+    });
+  }
+
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  get topics(): string[] {
+    return [...this.options.handlers.keys()];
+  }
+
+  /** Ready = in its group and not crashed. */
+  get isReady(): boolean {
+    return this.state === 'running' && this.joined;
+  }
+
+  get status(): ConsumerState {
+    return this.state;
+  }
+
+  async start(): Promise<void> {
+    this.state = 'starting';
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.topics, fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+    this.state = 'running';
+  }
+
+  /** Graceful: stop fetching, finish the record in hand, commit what finished, leave the group. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'idle') return;
+    this.state = 'stopping';
+    await this.consumer.disconnect();
+    this.state = 'stopped';
+  }
+
+  private async processBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+    commitOffsetsIfNecessary,
+  }: EachBatchPayload) {
+    const { topic, partition } = batch;
+    let lastDone: string | undefined;
+    try {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale() || this.state === 'stopping') break;
+        await this.processRecord(topic, partition, message, heartbeat);
+        resolveOffset(message.offset);
+        lastDone = message.offset;
+        await heartbeat();
+      }
+    } finally {
+      // Commit what finished even when a DLQ write failed mid-batch: the failed record is
+      // re-fetched from the committed offset, nothing after it was marked done.
+      if (lastDone !== undefined && !isStale()) {
+        // Explicit offsets go to the group coordinator directly, even while the consumer is
+        // stopping (consumer.commitOffsets would silently skip the commit then).
+        await commitOffsetsIfNecessary({
+          topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastDone) + 1n).toString() }] }],
+        });
+      }
+    }
+  }
+
+  private async processRecord(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const { metrics, groupId } = this.options;
+    const stopTimer = metrics?.processingDuration.startTimer({ topic, consumer_group: groupId });
+    const outcome = await this.handle(topic, partition, message, heartbeat);
+    if (!outcome.ok) {
+      // Throws when the DLQ write is not acknowledged: the offset then stays uncommitted.
+      const { topic: dlqTopic, record } = buildDeadLetter({
+        topic,
+        partition,
+        message,
+        consumerGroup: groupId,
+        stage: outcome.stage,
+        attempts: outcome.attempts,
+        error: outcome.error,
+      });
+      await this.options.producer.sendRaw(dlqTopic, [record]);
+      metrics?.deadLettered.inc({
+        topic,
+        consumer_group: groupId,
+        stage: outcome.stage,
+        error_class: errorClassName(outcome.error),
+      });
+      this.logger.warn(
+        `dead-lettered ${topic}[${partition}]@${message.offset} stage=${outcome.stage} ` +
+          `attempts=${outcome.attempts}: ${safeErrorMessage(outcome.error)}`,
+      );
+    }
+    stopTimer?.();
+    const label = !outcome.ok ? 'dead_lettered' : outcome.skipped ? 'skipped' : 'success';
+    metrics?.consumed.inc({ topic, consumer_group: groupId, outcome: label });
+  }
+
+  private async handle(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<Outcome> {
+    const redriveGroup = message.headers?.[REDRIVE_GROUP_HEADER]?.toString();
+    if (redriveGroup !== undefined && redriveGroup !== this.options.groupId)
+      return { ok: true, skipped: true };
+    const definition = topicDefinitionByName(topic);
+    const decoded = decodeCloudEvent(message.headers, message.value, {
+      allowTombstone: definition?.cleanupPolicy === 'compact',
+    });
+    if (!decoded.ok) {
+      return { ok: false, stage: 'deserialize', error: new PermanentError(decoded.reason), attempts: 1 };
+    }
+    const event = decoded.event;
+    const invalid = validateEvent(topic, definition, event);
+    if (invalid) return { ok: false, stage: 'validate', error: invalid, attempts: 1 };
+
+    const handler = this.options.handlers.get(topic);
+    if (!handler) {
+      return {
+        ok: false,
+        stage: 'handle',
+        error: new PermanentError(`no handler for ${topic}`),
+        attempts: 1,
+      };
+    }
+    const context: EventContext = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString('utf8') ?? null,
+      headers: headersToStrings(message.headers),
+      attempt: 1,
+      heartbeat,
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await handler(event, { ...context, attempt });
+        return { ok: true };
+      } catch (error) {
+        if (classifyError(error) === 'permanent' || attempt >= this.retry.maxAttempts) {
+          return { ok: false, stage: 'handle', error, attempts: attempt };
+        }
+        this.logger.debug(
+          `retrying ${topic}[${partition}]@${message.offset} after ${safeErrorMessage(error)}`,
+        );
+        await waitWithHeartbeats(retryDelayMs(this.retry, attempt + 1), heartbeat);
+      }
+    }
+  }
+}
+
+/** Checks the event type is one the topic carries, and the payload against the type's class. */
+function validateEvent(
+  topic: string,
+  definition: TopicDefinition | undefined,
+  event: CloudEvent,
+): PermanentError | undefined {
+  if (definition && !definition.eventTypes.includes(event.type)) {
+    return new PermanentError(`event type ${event.type} is not carried by ${topic}`);
+  }
+  const payloadClass = eventTypeOf(event.type)?.payload;
+  if (!payloadClass || event.data === null) return undefined;
+  const result = validatePayload(payloadClass, event.data);
+  if (!result.ok) return new PermanentError(`invalid ${event.type} payload: ${result.errors.join('; ')}`);
+  event.data = result.value;
+  return undefined;
+}
+
+async function waitWithHeartbeats(totalMs: number, heartbeat: () => Promise<void>): Promise<void> {
+  for (let left = totalMs; left > 0; left -= HEARTBEAT_SLICE_MS) {
+    await sleep(Math.min(left, HEARTBEAT_SLICE_MS));
+    await heartbeat();
+  }
+}

@@ -1,0 +1,28 @@
+export { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff';
+export { registerConsumerLag, type LagSource } from './consumer-lag';
+export {
+  ConsumerRuntime,
+  type ConsumerRuntimeOptions,
+  type ConsumerState,
+  type EventContext,
+  type EventHandler,
+} from './consumer-runtime';
+export { buildRedrive, REDRIVE_GROUP_HEADER } from './dead-letter-redrive';
+export { buildDeadLetter, type DeadLetterContext } from './dead-letter';
+export {
+  classifyError,
+  errorClassName,
+  PermanentError,
+  safeErrorMessage,
+  TransientError,
+  type ErrorClass,
+} from './errors';
+export { EventProducer, type OutgoingEvent, type RawRecord } from './event-producer';
+export { createKafkaClient, type KafkaSettings } from './kafka-client';
+export { KafkaConnection, type KafkaStatus } from './kafka-connection';
+export { KafkaHealthIndicator } from './kafka-health.indicator';
+export { kafkaMetrics, type KafkaMetrics } from './kafka-metrics';
+export { KAFKA_SETTINGS, KafkaModule } from './kafka.module';
+export { KafkaEventContext, KafkaTransport, type KafkaTransportOptions } from './kafka-transport';
+export { readTopic, type ReadOptions, type StoredRecord } from './topic-reader';
+export { provisionTopics, waitForTopics, type ProvisionReport } from './topic-provisioner';
