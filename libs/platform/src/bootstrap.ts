@@ -1,0 +1,77 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { KafkaConnection, kafkaMetrics, KafkaTransport } from '@meridian/kafka';
+import { JsonLogger } from '@meridian/observability';
+import { Registry } from 'prom-client';
+import { RethrowRpcErrors } from './rethrow-rpc-errors.filter';
+import type { ServiceDefinition } from './service-definition';
+import { loadServiceConfig, type ServiceConfig } from './service-config';
+import { ServiceModule } from './service.module';
+
+export interface StartOptions {
+  env?: Record<string, string | undefined>;
+  /** Handle SIGTERM/SIGINT (a real process); tests that start several services in one process say false. */
+  handleSignals?: boolean;
+}
+
+/**
+ * Starts a service: validated config, JSON logs, HTTP (health, metrics, the app's controllers)
+ * and the Kafka consumer transport for the app's `@EventPattern` handlers.
+ */
+export async function startService(
+  definition: ServiceDefinition,
+  options: StartOptions = {},
+): Promise<{ app: INestApplication; config: ServiceConfig }> {
+  const config = loadServiceConfig(definition.name, definition.defaultPort, options.env ?? process.env);
+  const logger = new JsonLogger(config.service, config.logLevel);
+  const app = await NestFactory.create(ServiceModule.forRoot(definition, config), {
+    logger,
+    abortOnError: false,
+  });
+  const connection = app.get(KafkaConnection);
+  const transport = new KafkaTransport({
+    kafka: connection.kafka,
+    producer: connection.producer,
+    groupId: `meridian.${config.service}`,
+    metrics: kafkaMetrics(app.get(Registry)),
+    sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+  });
+  connection.addConsumer(() => transport.consumer);
+  // Deferred, so the filter is in place before Nest binds the handlers (at startAllMicroservices).
+  app
+    .connectMicroservice({ strategy: transport }, { deferInitialization: true })
+    .useGlobalFilters(new RethrowRpcErrors());
+  if (options.handleSignals ?? true) exitOnSignals(app, config.shutdownTimeoutMs);
+  await app.startAllMicroservices();
+  await app.listen(config.port);
+  logger.log({ msg: 'service started', port: config.port, schema: config.database.schema }, 'Bootstrap');
+  return { app, config };
+}
+
+/**
+ * SIGTERM/SIGINT: stop consuming, finish and commit what is in hand, close HTTP and connections
+ * (app.close runs the transports' close and the shutdown hooks), then exit 0. A shutdown stuck
+ * longer than the timeout (say a broker that never answers the last commit) exits 1.
+ */
+function exitOnSignals(app: INestApplication, timeoutMs: number): void {
+  const shutdown = () => {
+    setTimeout(() => process.exit(1), timeoutMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+/** `main.ts` of every app: start, or print the configuration problems and exit 1. */
+export function runService(definition: ServiceDefinition): void {
+  startService(definition).catch((error: unknown) => {
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    process.stderr.write(
+      `${JSON.stringify({ level: 'error', service: definition.name, msg: 'start-up failed', detail })}\n`,
+    );
+    process.exit(1);
+  });
+}

@@ -1,0 +1,33 @@
+import { ConfigError, loadServiceConfig } from './service-config';
+
+const valid = {
+  KAFKA_BROKERS: '127.0.0.1:9092,kafka:9093',
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/meridian',
+};
+
+describe('loadServiceConfig', () => {
+  it('gives a typed config with defaults', () => {
+    const config = loadServiceConfig('ehr-adapter', 3003, valid);
+    expect(config).toMatchObject({
+      port: 3003,
+      logLevel: 'info',
+      kafka: { brokers: ['127.0.0.1:9092', 'kafka:9093'], clientId: 'meridian-ehr-adapter' },
+      database: { schema: 'ehr_adapter' },
+    });
+  });
+
+  it('lists every bad variable in one error', () => {
+    let caught: unknown;
+    try {
+      loadServiceConfig('gateway', 3000, { KAFKA_BROKERS: 'nope', PORT: 'eighty', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.join('\n');
+    expect(problems).toContain('KAFKA_BROKERS');
+    expect(problems).toContain('DATABASE_URL');
+    expect(problems).toContain('PORT');
+    expect(problems).toContain('LOG_LEVEL');
+  });
+});

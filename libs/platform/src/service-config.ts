@@ -1,0 +1,111 @@
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import type { ServiceName } from '@meridian/contracts';
+import type { Level } from '@meridian/observability';
+
+const LEVELS: Level[] = ['debug', 'info', 'warn', 'error'];
+
+/** The environment every service reads, validated once at start-up. */
+class ServiceEnvironment {
+  @Matches(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  KAFKA_BROKERS!: string;
+
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL!: string;
+
+  @IsOptional()
+  @IsInt({ message: 'PORT must be an integer' })
+  @Min(0)
+  @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @IsIn(LEVELS, { message: `LOG_LEVEL must be one of ${LEVELS.join(', ')}` })
+  LOG_LEVEL?: Level;
+
+  @IsOptional()
+  @IsString()
+  KAFKA_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsInt({ message: 'KAFKA_SESSION_TIMEOUT_MS must be an integer' })
+  @Min(6_000)
+  KAFKA_SESSION_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @IsInt({ message: 'HEARTBEAT_INTERVAL_MS must be an integer' })
+  @Min(1_000)
+  HEARTBEAT_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @IsInt({ message: 'SHUTDOWN_TIMEOUT_MS must be an integer' })
+  @Min(1_000)
+  SHUTDOWN_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @IsString()
+  SERVICE_VERSION?: string;
+}
+
+export interface ServiceConfig {
+  service: ServiceName;
+  version: string;
+  port: number;
+  logLevel: Level;
+  kafka: { brokers: string[]; clientId: string; sessionTimeoutMs: number };
+  database: { url: string; schema: string };
+  heartbeatIntervalMs: number;
+  /** After SIGTERM, the process exits (code 1) if graceful shutdown takes longer than this. */
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const INTEGER_VARIABLES = [
+  'PORT',
+  'KAFKA_SESSION_TIMEOUT_MS',
+  'HEARTBEAT_INTERVAL_MS',
+  'SHUTDOWN_TIMEOUT_MS',
+];
+
+/** Reads and validates the environment; one ConfigError lists every bad variable. */
+export function loadServiceConfig(
+  service: ServiceName,
+  defaultPort: number,
+  env: Record<string, string | undefined> = process.env,
+): ServiceConfig {
+  const raw: Record<string, unknown> = { ...env };
+  for (const name of INTEGER_VARIABLES) {
+    if (env[name] !== undefined && env[name] !== '')
+      raw[name] = /^\d+$/.test(env[name]) ? Number(env[name]) : env[name];
+  }
+  const parsed = plainToInstance(ServiceEnvironment, raw);
+  const errors = validateSync(parsed, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.map(
+        (error) => Object.values(error.constraints ?? {}).join(', ') || `${error.property} is invalid`,
+      ),
+    );
+  }
+  return {
+    service,
+    version: parsed.SERVICE_VERSION ?? '0.1.0',
+    port: parsed.PORT ?? defaultPort,
+    logLevel: parsed.LOG_LEVEL ?? 'info',
+    kafka: {
+      brokers: parsed.KAFKA_BROKERS.split(','),
+      clientId: parsed.KAFKA_CLIENT_ID ?? `meridian-${service}`,
+      sessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
+    },
+    // Each service owns one Postgres schema named after it.
+    database: { url: parsed.DATABASE_URL, schema: service.replace(/-/g, '_') },
+    heartbeatIntervalMs: parsed.HEARTBEAT_INTERVAL_MS ?? 15_000,
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS ?? 25_000,
+  };
+}

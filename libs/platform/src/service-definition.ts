@@ -1,0 +1,13 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import type { ServiceName } from '@meridian/contracts';
+
+/** What an app declares about itself; the platform does the rest (config, Kafka, DB, health, metrics). */
+export interface ServiceDefinition {
+  name: ServiceName;
+  defaultPort: number;
+  /** The app's feature modules. */
+  imports: (Type | DynamicModule)[];
+  /** The app's TypeORM entities and migrations (its own schema). */
+  entities?: Type[];
+  migrations?: Type[];
+}

@@ -1,0 +1,89 @@
+import { Controller, Module, type INestApplication } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { createCloudEvent, DLQ_HEADERS, dlqTopicName, type CloudEvent } from '@meridian/contracts';
+import { EventProducer, KafkaEventContext, PermanentError, TransientError } from '@meridian/kafka';
+import { collectRecords, createTopics, eventually, testKafka, uniqueName } from '@meridian/testing';
+import { startService } from './bootstrap';
+
+const TOPIC = uniqueName('test.platform');
+const handled: { n: number; attempt: number }[] = [];
+
+@Controller()
+class ProbeHandler {
+  @EventPattern(TOPIC)
+  async handle(
+    @Payload() event: CloudEvent<{ n: number; fail?: 'permanent' | 'transient-once' }>,
+    @Ctx() context: KafkaEventContext,
+  ) {
+    const { n, fail } = event.data;
+    handled.push({ n, attempt: context.record.attempt });
+    if (fail === 'permanent') throw new PermanentError(`record ${n} breaks a rule`);
+    if (fail === 'transient-once' && context.record.attempt === 1)
+      throw new TransientError('upstream timed out');
+  }
+}
+
+@Module({ controllers: [ProbeHandler] })
+class ProbeModule {}
+
+describe('a service started by the platform (Nest handlers on the consumer runtime)', () => {
+  let app: INestApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    const admin = testKafka().admin();
+    await admin.connect();
+    await createTopics(admin, [TOPIC, dlqTopicName(TOPIC)]);
+    await admin.disconnect();
+    ({ app } = await startService(
+      { name: 'orchestrator', defaultPort: 0, imports: [ProbeModule] },
+      {
+        env: { ...process.env, PORT: '0', KAFKA_SESSION_TIMEOUT_MS: '6000', LOG_LEVEL: 'warn' },
+        handleSignals: false,
+      },
+    ));
+    url = await app.getUrl();
+  });
+
+  afterAll(() => app?.close());
+
+  it('is ready once its consumer joined, and reports Kafka and the database', async () => {
+    const body = await eventually(
+      async () => {
+        const response = await fetch(`${url.replace('[::1]', '127.0.0.1')}/health/ready`);
+        return response.status === 200 ? response.json() : undefined;
+      },
+      { what: 'readiness' },
+    );
+    expect(body).toMatchObject({
+      status: 'ok',
+      info: {
+        kafka: { status: 'up', consumers: { 'meridian.orchestrator': 'in-group' } },
+        database: { status: 'up' },
+      },
+    });
+  });
+
+  it('keeps the error class through Nest: permanent → DLQ without retry, transient → retried', async () => {
+    const producer = app.get(EventProducer);
+    const event = (data: object) =>
+      createCloudEvent({ source: '/meridian/test', type: 'org.meridian.test.v1', data });
+    await producer.publish(TOPIC, [
+      { key: 'a', event: event({ n: 1, fail: 'permanent' }) },
+      { key: 'a', event: event({ n: 2, fail: 'transient-once' }) },
+      { key: 'a', event: event({ n: 3 }) },
+    ]);
+
+    const [dead] = await collectRecords(testKafka(), dlqTopicName(TOPIC), { count: 1 });
+    expect(String(dead.message.headers?.[DLQ_HEADERS.exceptionClass])).toBe('PermanentError');
+    expect(String(dead.message.headers?.[DLQ_HEADERS.exceptionMessage])).toBe('record 1 breaks a rule');
+    expect(String(dead.message.headers?.[DLQ_HEADERS.attempts])).toBe('1');
+    await eventually(() => (handled.some((h) => h.n === 3) ? true : undefined), { what: 'record 3' });
+    expect(handled).toEqual([
+      { n: 1, attempt: 1 },
+      { n: 2, attempt: 1 },
+      { n: 2, attempt: 2 },
+      { n: 3, attempt: 1 },
+    ]);
+  });
+});
