@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import type { ServiceDefinition } from '@meridian/platform';
+
+@Module({})
+export class EhrAdapterModule {}
+
+export const ehrAdapterService: ServiceDefinition = {
+  name: 'ehr-adapter',
+  defaultPort: 3003,
+  imports: [EhrAdapterModule],
+};
