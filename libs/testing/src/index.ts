@@ -1,0 +1,10 @@
+export { runLauncher, startLocalBroker } from './infrastructure';
+export {
+  collectRecords,
+  committedOffsets,
+  createTopics,
+  eventually,
+  testKafka,
+  uniqueName,
+  type ReceivedRecord,
+} from './kafka-helpers';
