@@ -1,0 +1,505 @@
+#!/usr/bin/env node
+// Local single-node Apache Kafka broker (KRaft, broker+controller in one JVM) for development and
+// integration tests on machines without Docker. The broker jars come from Maven Central through
+// ./pom.xml and are cached in <repo>/.cache/kafka/<version>/lib. See ./README.md.
+//
+// CLI:  node tools/kafka/kafka.mjs start|stop|status|logs|resolve [options]
+// API:  startBroker(options), stopBroker(stateOrPid, options), resolveJars(), readState(file)
+//
+// Dependency-free and side-effect free on import: the CLI only runs when this file is the entry
+// point. No top-level await: CommonJS callers (Jest's global setup compiled by SWC, which turns
+// `import()` into `require()`) can then `require()` this file on Node 22.12+/24.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = path.resolve(HERE, '../..');
+const POM = path.join(HERE, 'pom.xml');
+const LOG4J_CONFIG = path.join(HERE, 'log4j2.xml');
+const CACHE_DIR = path.join(REPO_ROOT, '.cache', 'kafka');
+export const DEFAULT_STATE_FILE = path.join(CACHE_DIR, 'state.json');
+
+// Written into each data dir: what a restart on the same dir needs (ports, cluster id) and whether
+// the launcher created the dir (only then does `stop` delete it).
+const DIR_META = 'launcher.json';
+const JVM_OPTS = [
+  '-Xms256m',
+  '-Xmx768m',
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-Djava.awt.headless=true',
+];
+
+/** The Kafka version, read from the pom so that there is a single place to change it. */
+export function kafkaVersion() {
+  const match = /<kafka\.version>\s*([^<\s]+)\s*<\/kafka\.version>/.exec(fs.readFileSync(POM, 'utf8'));
+  if (!match) throw new Error(`no <kafka.version> property in ${POM}`);
+  return match[1];
+}
+
+/** Resolves the broker jars once (Maven), returns the lib dir. Reused while its marker exists. */
+export async function resolveJars({ log = () => {} } = {}) {
+  const versionDir = path.join(CACHE_DIR, kafkaVersion());
+  const lib = path.join(versionDir, 'lib');
+  // The marker is written only after Maven succeeded, so an interrupted resolution is redone.
+  const marker = path.join(versionDir, 'resolved.ok');
+  if (fs.existsSync(marker)) return lib;
+
+  log(`Resolving Kafka ${kafkaVersion()} jars with Maven into ${lib} ...`);
+  // Resolve into a private folder and rename it into place, so two launchers resolving at the same
+  // time never see each other's half-copied jars.
+  const tmp = `${lib}.${process.pid}.tmp`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(versionDir, { recursive: true });
+  const mvn = process.platform === 'win32' ? 'mvn.cmd' : 'mvn';
+  const args = ['-q', '-B', '-Dstyle.color=never', '-f', POM, 'dependency:copy-dependencies'];
+  args.push('-DincludeScope=runtime', `-DoutputDirectory=${tmp}`);
+  const { code, output } = await run(mvn, args);
+  if (code !== 0) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw new Error(`Maven could not resolve the Kafka jars (exit ${code}):\n${output}`);
+  }
+  fs.rmSync(lib, { recursive: true, force: true });
+  fs.renameSync(tmp, lib);
+  fs.writeFileSync(marker, `${new Date().toISOString()}\n`);
+  return lib;
+}
+
+/**
+ * Starts a broker and waits until its client port accepts connections.
+ * options: port (default: free port, or the port used last time when dataDir is an existing
+ * broker dir), dataDir (default: new temp dir; an existing formatted dir is restarted as is),
+ * stateFile (default .cache/kafka/state.json), timeoutMs (120000), features (StorageTool
+ * --feature values for a fresh format, e.g. ['transaction.version=0']), log (progress callback).
+ * Returns { brokers, pid, port, dataDir, logFile, stateFile, startupMs, stop(options) }.
+ */
+export async function startBroker(options = {}) {
+  const { timeoutMs = 120_000, features = [], log = () => {} } = options;
+  const stateFile = path.resolve(options.stateFile ?? DEFAULT_STATE_FILE);
+  const t0 = Date.now();
+
+  const previous = readState(stateFile);
+  if (previous && isBrokerAlive(previous.pid)) {
+    throw new Error(
+      `a broker from ${stateFile} is already running (pid ${previous.pid}, ${previous.brokers})`,
+    );
+  }
+
+  const lib = await resolveJars({ log });
+  const classpath = path.join(lib, '*');
+
+  const createdTemp = !options.dataDir;
+  const dataDir = path.resolve(options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-kafka-')));
+  let prepared;
+  try {
+    prepared = await prepareDataDir({ dataDir, createdTemp, port: options.port, features, classpath });
+  } catch (error) {
+    // Nothing worth keeping yet (the broker never ran).
+    if (createdTemp) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const { port, controllerPort, propsFile, meta } = prepared;
+
+  const logFile = path.join(dataDir, 'server.log');
+  const outFile = path.join(dataDir, 'stdout.log');
+  const out = fs.openSync(outFile, 'a');
+  const child = spawn(
+    java(),
+    [
+      ...JVM_OPTS,
+      `-Dkafka.logs.dir=${dataDir}`,
+      `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
+      '-cp',
+      classpath,
+      'kafka.Kafka',
+      propsFile,
+    ],
+    // Own process group, no pipes back to us: the broker outlives the CLI (and Jest's global
+    // setup process) and `stop` can signal the whole group.
+    { detached: true, stdio: ['ignore', out, out] },
+  );
+  fs.closeSync(out);
+  child.unref();
+  let exited = null;
+  child.on('exit', (code, signal) => (exited = signal ?? `exit code ${code}`));
+
+  const brokers = `127.0.0.1:${port}`;
+  const state = {
+    pid: child.pid,
+    brokers,
+    dataDir,
+    logFile,
+    startedAt: new Date().toISOString(),
+    port,
+    controllerPort,
+    createdTemp: meta.createdTemp,
+    kafkaVersion: kafkaVersion(),
+  };
+
+  // The broker binds its client port only once it is registered and unfenced, so a successful
+  // TCP connect means clients can use it.
+  const deadline = Date.now() + timeoutMs;
+  while (!(await canConnect(port))) {
+    if (exited || Date.now() > deadline) {
+      const why = exited ? `exited during start-up (${exited})` : `not ready after ${timeoutMs / 1000} s`;
+      if (!exited) await stopBroker(state, { keepDataDir: true });
+      throw new Error(`Kafka broker ${why}. Last lines of ${logFile}:\n${describeLogs(state, 60)}`);
+    }
+    await sleep(200);
+  }
+  // Something answered, but if our JVM died meanwhile (another program took the port), it is
+  // not our broker.
+  if (exited) throw new Error(`Kafka broker exited during start-up (${exited}):\n${describeLogs(state, 60)}`);
+
+  fs.mkdirSync(path.dirname(stateFile), { recursive: true });
+  fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
+  return {
+    ...state,
+    stateFile,
+    startupMs: Date.now() - t0,
+    stop: (stopOptions) => stopBroker(stateFile, stopOptions),
+  };
+}
+
+/**
+ * Stops a broker: SIGTERM to its process group (controlled shutdown), SIGKILL after 30 s.
+ * stateOrPid: a state object, a state file path (default .cache/kafka/state.json) or a pid.
+ * Deletes the data dir when the launcher created it as a temp dir, unless keepDataDir is set
+ * (to restart the same broker with startBroker({ dataDir })).
+ */
+export async function stopBroker(
+  stateOrPid = DEFAULT_STATE_FILE,
+  { keepDataDir = false, timeoutMs = 30_000 } = {},
+) {
+  const stateFile = typeof stateOrPid === 'string' ? path.resolve(stateOrPid) : null;
+  const state =
+    typeof stateOrPid === 'number' ? { pid: stateOrPid } : stateFile ? readState(stateFile) : stateOrPid;
+  if (!state?.pid) return false;
+
+  let wasRunning = false;
+  if (isBrokerAlive(state.pid)) {
+    wasRunning = true;
+    signalGroup(state.pid, 'SIGTERM');
+    const deadline = Date.now() + timeoutMs;
+    while (isBrokerAlive(state.pid) && Date.now() < deadline) await sleep(100);
+    if (isBrokerAlive(state.pid)) {
+      signalGroup(state.pid, 'SIGKILL');
+      const killDeadline = Date.now() + 10_000;
+      while (isBrokerAlive(state.pid)) {
+        if (Date.now() > killDeadline) throw new Error(`Kafka broker pid ${state.pid} survived SIGKILL`);
+        await sleep(100);
+      }
+    }
+  }
+  if (stateFile) fs.rmSync(stateFile, { force: true });
+  if (state.createdTemp && state.dataDir && !keepDataDir)
+    fs.rmSync(state.dataDir, { recursive: true, force: true });
+  return wasRunning;
+}
+
+/** The state file's content, or null when there is none. */
+export function readState(stateFile = DEFAULT_STATE_FILE) {
+  try {
+    return JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+  } catch (error) {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** True while the pid is a live Kafka broker (a reused pid of another program does not count). */
+export function isBrokerAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+  let stat;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return true; // no /proc (macOS): trust kill(0)
+  }
+  // A zombie has finished (its parent just has not reaped it yet).
+  if (/^\S+ \(.*\) [ZX]/s.test(stat)) return false;
+  // The command line is empty while the process is still exiting (alive for our purposes) and
+  // someone else's after the pid was reused.
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline === '' || cmdline.includes('kafka.Kafka');
+  } catch {
+    return false; // gone since the line above
+  }
+}
+
+/**
+ * Writes server.properties and formats the storage, unless dataDir holds a broker formatted by an
+ * earlier start: then its cluster id and ports are reused (a restart of the same broker).
+ */
+async function prepareDataDir({ dataDir, createdTemp, port: requestedPort, features, classpath }) {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const logDir = path.join(dataDir, 'kafka-logs');
+  const metaFile = path.join(dataDir, DIR_META);
+  const formatted = fs.existsSync(metaFile) && fs.existsSync(path.join(logDir, 'meta.properties'));
+  const meta = formatted ? JSON.parse(fs.readFileSync(metaFile, 'utf8')) : { createdTemp };
+
+  // A restart keeps the controller port (it is part of the formatted quorum) and, unless told
+  // otherwise, the client port, so clients configured with the old address reconnect.
+  const port = requestedPort ?? meta.port ?? (await freePort());
+  const controllerPort = meta.controllerPort ?? (await freePort([port]));
+  await assertPortFree(port);
+  await assertPortFree(controllerPort);
+
+  const propsFile = path.join(dataDir, 'server.properties');
+  fs.writeFileSync(propsFile, serverProperties({ port, controllerPort, logDir }));
+
+  if (!formatted) {
+    fs.rmSync(logDir, { recursive: true, force: true });
+    meta.clusterId = randomClusterId();
+    const format = ['format', '--standalone', '-t', meta.clusterId, '-c', propsFile];
+    for (const feature of features) format.push('--feature', feature);
+    const { code, output } = await run(java(), ['-cp', classpath, 'kafka.tools.StorageTool', ...format]);
+    if (code !== 0) throw new Error(`kafka-storage format failed (exit ${code}):\n${output}`);
+  }
+  Object.assign(meta, { port, controllerPort });
+  fs.writeFileSync(metaFile, JSON.stringify(meta, null, 2));
+  return { port, controllerPort, propsFile, meta };
+}
+
+function serverProperties({ port, controllerPort, logDir }) {
+  return `# Generated by tools/kafka/kafka.mjs on every start; edit the launcher, not this file.
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}
+listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}
+advertised.listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=${logDir}
+
+# One node: every internal topic has one replica. Fewer partitions than the default 50 make the
+# first consumer group and the first transaction start faster.
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=5
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=5
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+share.coordinator.state.topic.num.partitions=1
+default.replication.factor=1
+min.insync.replicas=1
+
+# Tests create their topics through the admin API and should not wait for rebalances.
+auto.create.topics.enable=false
+num.partitions=3
+group.initial.rebalance.delay.ms=0
+
+# Small machines (2 cores) and short-lived data.
+num.network.threads=2
+num.io.threads=4
+num.recovery.threads.per.data.dir=1
+log.segment.bytes=16777216
+`;
+}
+
+// Same format as Kafka's Uuid.randomUuid() (16 random bytes, base64url, never starting with "-"),
+// which saves the extra JVM start of `StorageTool random-uuid`.
+function randomClusterId() {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+function java() {
+  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+}
+
+function signalGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if (error.code !== 'ESRCH') throw error;
+  }
+}
+
+/** Runs a command to completion, collecting stdout and stderr together. */
+function run(command, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+/** A free port from the OS (listen on port 0, read it, close); `exclude` keeps two picks apart. */
+async function freePort(exclude = []) {
+  for (;;) {
+    const server = net.createServer();
+    await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+    const { port } = server.address();
+    await new Promise((resolve) => server.close(resolve));
+    if (!exclude.includes(port)) return port;
+  }
+}
+
+function assertPortFree(port) {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', (error) =>
+      reject(new Error(`port ${port} on 127.0.0.1 is not free (${error.code}); choose another --port`)),
+    );
+    server.listen(port, '127.0.0.1', () => server.close(resolve));
+  });
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function tail(file, lines) {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return `(no ${file})`;
+  }
+}
+
+// The JVM's own stdout/stderr matter when it dies before log4j is up (bad flags, missing class).
+function describeLogs(state, lines) {
+  const stdout = path.join(state.dataDir, 'stdout.log');
+  const jvm =
+    fs.existsSync(stdout) && fs.statSync(stdout).size > 0 ? `\n--- ${stdout}:\n${tail(stdout, 20)}` : '';
+  return `${tail(state.logFile, lines)}${jvm}`;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------
+// CLI
+
+const USAGE = `Usage: node tools/kafka/kafka.mjs <command> [options]
+  start    [--port N] [--dir D] [--state F] [--timeout S] [--feature name=level]...
+           start a broker (an existing --dir from an earlier run is restarted, not reformatted);
+           the last line of output is KAFKA_BROKERS=127.0.0.1:<port>
+  stop     [--state F] [--keep]   controlled shutdown; deletes the data dir if it was a temp dir
+                                  (unless --keep)
+  status   [--state F]            exit code 0 if running, 1 if not
+  logs     [--state F] [-n N]     last N (60) lines of the broker log
+  resolve                         only fetch the broker jars with Maven
+Default state file: ${path.relative(process.cwd(), DEFAULT_STATE_FILE) || DEFAULT_STATE_FILE}`;
+
+function parseArgs(argv) {
+  const opts = { features: [] };
+  const positional = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${arg} needs a value`);
+      return argv[++i];
+    };
+    if (arg === '--port') opts.port = Number(value());
+    else if (arg === '--dir') opts.dataDir = value();
+    else if (arg === '--state') opts.stateFile = value();
+    else if (arg === '--timeout') opts.timeoutMs = Number(value()) * 1000;
+    else if (arg === '--feature') opts.features.push(value());
+    else if (arg === '-n') opts.lines = Number(value());
+    else if (arg === '--keep') opts.keepDataDir = true;
+    else if (arg === '-h' || arg === '--help') opts.help = true;
+    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  for (const key of ['port', 'timeoutMs', 'lines']) {
+    if (key in opts && !(opts[key] > 0)) throw new Error(`invalid number for ${key}`);
+  }
+  return { command: positional[0], opts };
+}
+
+async function main(argv) {
+  const { command, opts } = parseArgs(argv);
+  const stateFile = path.resolve(opts.stateFile ?? DEFAULT_STATE_FILE);
+  const state = readState(stateFile);
+  const running = Boolean(state && isBrokerAlive(state.pid));
+  const log = (line) => console.log(line);
+
+  switch (opts.help ? 'help' : command) {
+    case 'start': {
+      if (running) {
+        console.log(`Kafka is already running (pid ${state.pid}, data dir ${state.dataDir}).`);
+        console.log(`KAFKA_BROKERS=${state.brokers}`);
+        return 0;
+      }
+      const broker = await startBroker({ ...opts, stateFile, log });
+      console.log(`Kafka ${broker.kafkaVersion} started in ${(broker.startupMs / 1000).toFixed(1)} s`);
+      console.log(`  pid ${broker.pid}, data dir ${broker.dataDir}`);
+      console.log(`  log ${broker.logFile}`);
+      console.log(`KAFKA_BROKERS=${broker.brokers}`);
+      return 0;
+    }
+    case 'stop': {
+      const t0 = Date.now();
+      const stopped = await stopBroker(stateFile, { keepDataDir: opts.keepDataDir });
+      console.log(
+        stopped ? `Kafka stopped in ${((Date.now() - t0) / 1000).toFixed(1)} s.` : 'Kafka was not running.',
+      );
+      return 0;
+    }
+    case 'status':
+      if (running)
+        console.log(`running: pid ${state.pid}, brokers ${state.brokers}, since ${state.startedAt}`);
+      else console.log(state ? `not running (last pid ${state.pid}, log ${state.logFile})` : 'not running');
+      return running ? 0 : 1;
+    case 'logs':
+      if (!state) throw new Error(`no state file ${stateFile}; is a broker started?`);
+      console.log(tail(state.logFile, opts.lines ?? 60));
+      return 0;
+    case 'resolve':
+      console.log(await resolveJars({ log }));
+      return 0;
+    case 'help':
+      console.log(USAGE);
+      return 0;
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+// Only as the entry point (realpath: the script may be reached through a symlink); never throws,
+// so importing this module cannot fail because of the importer's argv.
+function isEntryPoint() {
+  try {
+    return fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error) => {
+      console.error(`kafka.mjs: ${error.message}`);
+      process.exitCode = 1;
+    },
+  );
+}
