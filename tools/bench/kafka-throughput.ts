@@ -17,7 +17,7 @@ import {
   type OutgoingEvent,
 } from '@meridian/kafka';
 import { runLauncher, startLocalBroker } from '@meridian/testing';
-import { CompressionTypes, type Kafka } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Registry } from 'prom-client';
@@ -26,6 +26,7 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const BATCH = 500;
 const PARTITIONS = 3;
 const VALUE_BYTES = 1024;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 interface Result {
   seconds: number;
@@ -59,6 +60,7 @@ async function raw(kafka: Kafka): Promise<Result> {
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
   });
   const consumer = kafka.consumer({ groupId: `${topic}.group` });
   await Promise.all([producer.connect(), consumer.connect()]);
@@ -155,16 +157,25 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${MESSAGES} records of ${VALUE_BYTES} B, ${PARTITIONS} partitions, idempotent producer, acks=all, batches of ${BATCH}\n`,
     );
-    // Warm-up: JIT, connections and the group coordinator, so neither side pays for them.
+    // Warm-up of both paths (JIT, connections, group coordinator), then alternating rounds; the
+    // medians are compared, since a shared 2-core machine makes single runs noisy.
     await raw(kafka);
-    const rawResult = await raw(kafka);
-    const runtimeResult = await runtime(kafka);
-    const line = (name: string, r: Result) =>
-      `${name.padEnd(28)} ${r.perSecond.toFixed(0).padStart(8)} msg/s  (${r.seconds.toFixed(2)} s)\n`;
-    process.stdout.write(line('raw kafkajs', rawResult));
-    process.stdout.write(line('libs/kafka runtime', runtimeResult));
+    await runtime(kafka);
+    const raws: Result[] = [];
+    const runtimes: Result[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      raws.push(await raw(kafka));
+      runtimes.push(await runtime(kafka));
+    }
+    const median = (results: Result[]) =>
+      [...results].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(results.length / 2)];
+    const line = (name: string, results: Result[]) =>
+      `${name.padEnd(22)} median ${median(results).perSecond.toFixed(0).padStart(6)} msg/s` +
+      `  (rounds: ${results.map((r) => r.perSecond.toFixed(0)).join(', ')})\n`;
+    process.stdout.write(line('raw kafkajs', raws));
+    process.stdout.write(line('libs/kafka runtime', runtimes));
     process.stdout.write(
-      `ratio runtime/raw: ${(runtimeResult.perSecond / rawResult.perSecond).toFixed(2)}\n`,
+      `ratio runtime/raw: ${(median(runtimes).perSecond / median(raws).perSecond).toFixed(2)}\n`,
     );
   } finally {
     if (!process.env.KAFKA_BROKERS) await runLauncher(['stop', '--state', state]);

@@ -68,11 +68,14 @@ export class ConsumerRuntime {
   private readonly consumer: Consumer;
   private readonly retry: RetryPolicy;
   private state: ConsumerState = 'idle';
+  /** Registry entries of the subscribed topics, looked up once rather than per record. */
+  private readonly definitions: Map<string, TopicDefinition | undefined>;
   private joined = false;
 
   constructor(private readonly options: ConsumerRuntimeOptions) {
     this.logger = new Logger(`Consumer:${options.groupId}`);
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.definitions = new Map(this.topics.map((topic) => [topic, topicDefinitionByName(topic)]));
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
@@ -210,7 +213,7 @@ export class ConsumerRuntime {
     const redriveGroup = message.headers?.[REDRIVE_GROUP_HEADER]?.toString();
     if (redriveGroup !== undefined && redriveGroup !== this.options.groupId)
       return { ok: true, skipped: true };
-    const definition = topicDefinitionByName(topic);
+    const definition = this.definitions.get(topic);
     const decoded = decodeCloudEvent(message.headers, message.value, {
       allowTombstone: definition?.cleanupPolicy === 'compact',
     });
@@ -239,9 +242,10 @@ export class ConsumerRuntime {
       attempt: 1,
       heartbeat,
     };
-    for (let attempt = 1; ; attempt++) {
+    for (; ; context.attempt++) {
+      const attempt = context.attempt;
       try {
-        await handler(event, { ...context, attempt });
+        await handler(event, context);
         return { ok: true };
       } catch (error) {
         if (classifyError(error) === 'permanent' || attempt >= this.retry.maxAttempts) {

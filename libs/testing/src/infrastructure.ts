@@ -5,6 +5,7 @@
  * Imported by Jest's global setup, so only relative imports here.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -16,7 +17,15 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
+/** The checkout's root, from the sources (Jest) or from the build (dist/, benchmarks). */
+const REPO_ROOT = findRepoRoot(__dirname);
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'tools/kafka/kafka.mjs'))) return dir;
+  }
+  throw new Error(`tools/kafka/kafka.mjs not found above ${from}`);
+}
 const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export async function dockerAvailable(): Promise<boolean> {

@@ -103,7 +103,13 @@ export function headersToStrings(headers: RawHeaders | undefined): Record<string
   for (const [name, raw] of Object.entries(headers)) {
     const first = Array.isArray(raw) ? raw[0] : raw;
     if (first === undefined || first === null) continue;
-    strings[name] = typeof first === 'string' ? first : Buffer.from(first).toString('utf8');
+    // kafkajs hands out Buffers: read them in place rather than copying each header.
+    strings[name] =
+      typeof first === 'string'
+        ? first
+        : Buffer.isBuffer(first)
+          ? first.toString('utf8')
+          : Buffer.from(first).toString('utf8');
   }
   return strings;
 }
@@ -169,6 +175,22 @@ function decode(
   return { ok: true, event };
 }
 
+/** Fatal decoders are stateless between whole-buffer decodes, so one per charset serves every record. */
+const decoders = new Map<string, TextDecoder>();
+
+function textDecoder(charset: string): TextDecoder | undefined {
+  let decoder = decoders.get(charset);
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(charset, { fatal: true });
+    } catch {
+      return undefined;
+    }
+    decoders.set(charset, decoder);
+  }
+  return decoder;
+}
+
 type DataResult = { ok: true; data: unknown } | { ok: false; reason: string };
 
 function decodeData(value: Buffer, contentType: string): DataResult {
@@ -176,12 +198,8 @@ function decodeData(value: Buffer, contentType: string): DataResult {
   if (!json && !isTextContentType(contentType)) return { ok: true, data: Buffer.from(value) };
 
   const charset = parseContentType(contentType).charset ?? 'utf-8';
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(charset, { fatal: true });
-  } catch {
-    return fail(`${CONTENT_TYPE} names an unsupported charset`);
-  }
+  const decoder = textDecoder(charset);
+  if (decoder === undefined) return fail(`${CONTENT_TYPE} names an unsupported charset`);
   let text: string;
   try {
     text = decoder.decode(value);
