@@ -1,4 +1,4 @@
-# Sourced by tools/run and tools/test: puts the project's Node 24 first on PATH (installing it from
+# Sourced by tools/start and tools/test: puts the project's Node 24 first on PATH (installing it from
 # the npm registry's `node` package on first use) and installs the workspace's dependencies when
 # package-lock.json changed since the last install.
 set -euo pipefail
@@ -18,4 +18,13 @@ if [ "${CI:-}" = "true" ] || [ ! -f "$stamp" ] || ! cmp -s "$ROOT/package-lock.j
   echo "[meridian] npm ci (Node $(node --version)) ..."
   (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   cp "$ROOT/package-lock.json" "$stamp"
+fi
+
+# Postgres: DATABASE_URL, or the local server on 127.0.0.1:5432 (started here if it is installed
+# as a Debian cluster but not running); libs/testing falls back to testcontainers after that.
+if [ -z "${DATABASE_URL:-}" ] && ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && command -v pg_ctlcluster > /dev/null; then
+  echo "[meridian] starting the local Postgres cluster ..."
+  for version in $(ls /etc/postgresql 2>/dev/null); do
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  done
 fi
