@@ -28,22 +28,27 @@ export async function startService(
     logger,
     abortOnError: false,
   });
-  const connection = app.get(KafkaConnection);
-  const transport = new KafkaTransport({
-    kafka: connection.kafka,
-    producer: connection.producer,
-    groupId: `meridian.${config.service}`,
-    metrics: kafkaMetrics(app.get(Registry)),
-    sessionTimeoutMs: config.kafka.sessionTimeoutMs,
-  });
-  connection.addConsumer(() => transport.consumer);
-  // Deferred, so the filter is in place before Nest binds the handlers (at startAllMicroservices).
-  app
-    .connectMicroservice({ strategy: transport }, { deferInitialization: true })
-    .useGlobalFilters(new RethrowRpcErrors());
-  if (options.handleSignals ?? true) exitOnSignals(app, config.shutdownTimeoutMs);
-  await app.startAllMicroservices();
-  await app.listen(config.port);
+  try {
+    const connection = app.get(KafkaConnection);
+    const transport = new KafkaTransport({
+      kafka: connection.kafka,
+      producer: connection.producer,
+      groupId: `meridian.${config.service}`,
+      metrics: kafkaMetrics(app.get(Registry)),
+      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+    });
+    connection.addConsumer(() => transport.consumer);
+    // Registered before the microservice inherits the app's config, so its handlers get it too.
+    app.useGlobalFilters(new RethrowRpcErrors(app.getHttpAdapter()));
+    app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+    if (options.handleSignals ?? true) exitOnSignals(app, config.shutdownTimeoutMs);
+    await app.startAllMicroservices();
+    await app.listen(config.port);
+  } catch (error) {
+    // Whatever connected before the failure (producer, admin, database pool) is closed again.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   logger.log({ msg: 'service started', port: config.port, schema: config.database.schema }, 'Bootstrap');
   return { app, config };
 }

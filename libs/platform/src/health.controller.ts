@@ -1,6 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { KafkaHealthIndicator } from '@meridian/kafka';
+import { KafkaConnection, KafkaHealthIndicator } from '@meridian/kafka';
 
 @Controller('health')
 export class HealthController {
@@ -8,11 +8,23 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly kafka: KafkaHealthIndicator,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly connection: KafkaConnection,
   ) {}
 
-  /** The process answers: no Kafka or database checks, so a broker outage never restarts pods. */
+  /**
+   * The process works: no Kafka or database round trip, so a broker outage never restarts pods.
+   * A consumer that kafkajs gave up on (crashed without restart) is in-process state that only a
+   * restart mends, so it fails liveness.
+   */
   @Get('live')
   live(): { status: 'ok' } {
+    const crashed = this.connection.consumerRuntimes().filter((c) => c.status === 'crashed');
+    if (crashed.length > 0) {
+      throw new ServiceUnavailableException({
+        status: 'error',
+        crashedConsumers: crashed.map((c) => c.groupId),
+      });
+    }
     return { status: 'ok' };
   }
 

@@ -1,4 +1,10 @@
-import { Controller, Module, type INestApplication } from '@nestjs/common';
+import {
+  Controller,
+  Injectable,
+  Module,
+  type INestApplication,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { createCloudEvent, DLQ_HEADERS, dlqTopicName, type CloudEvent } from '@meridian/contracts';
 import { EventProducer, KafkaEventContext, PermanentError, TransientError } from '@meridian/kafka';
@@ -23,7 +29,15 @@ class ProbeHandler {
   }
 }
 
-@Module({ controllers: [ProbeHandler] })
+@Injectable()
+class BootstrapCounter implements OnApplicationBootstrap {
+  static calls = 0;
+  onApplicationBootstrap(): void {
+    BootstrapCounter.calls++;
+  }
+}
+
+@Module({ controllers: [ProbeHandler], providers: [BootstrapCounter] })
 class ProbeModule {}
 
 describe('a service started by the platform (Nest handlers on the consumer runtime)', () => {
@@ -62,6 +76,10 @@ describe('a service started by the platform (Nest handlers on the consumer runti
         database: { status: 'up' },
       },
     });
+  });
+
+  it('runs lifecycle hooks once, although HTTP and the Kafka transport both start', () => {
+    expect(BootstrapCounter.calls).toBe(1);
   });
 
   it('keeps the error class through Nest: permanent → DLQ without retry, transient → retried', async () => {
