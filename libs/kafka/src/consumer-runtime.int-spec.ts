@@ -13,6 +13,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { ConsumerRuntime, type EventContext, type EventHandler } from './consumer-runtime';
 import { PermanentError, TransientError } from './errors';
+import { createKafkaClient } from './kafka-client';
 import { EventProducer } from './event-producer';
 import { kafkaMetrics } from './kafka-metrics';
 
@@ -195,6 +196,65 @@ describe('ConsumerRuntime (real broker)', () => {
     ).start();
     await eventually(() => (second.length === 3 ? true : undefined), { what: 'the rest to be consumed' });
     expect(second).toEqual([3, 4, 5]);
+  });
+
+  it('keeps the offset until the DLQ write is acknowledged, without running the handler again', async () => {
+    const topic = uniqueName('test.runtime.nodlq');
+    await createTopics(admin, [topic]);
+    await producer.publish(topic, [{ key: 'k', event: event(1) }]);
+    // Few retries, so the missing DLQ topic fails writes quickly.
+    const impatient = createKafkaClient({
+      brokers: process.env.KAFKA_BROKERS!.split(','),
+      clientId: 'impatient',
+      retries: 1,
+    });
+    const registry = new Registry();
+    const dlqProducer = new EventProducer(impatient, kafkaMetrics(registry));
+    await dlqProducer.connect();
+    let calls = 0;
+    const groupId = uniqueName('test-group');
+    const runtime = new ConsumerRuntime({
+      kafka: impatient,
+      producer: dlqProducer,
+      groupId,
+      sessionTimeoutMs: 6_000,
+      heartbeatIntervalMs: 500,
+      handlers: new Map([
+        [
+          topic,
+          async () => {
+            calls++;
+            throw new PermanentError('always');
+          },
+        ],
+      ]),
+    });
+    runtimes.push(runtime);
+    await runtime.start();
+
+    const failedWrites = async () =>
+      (await registry.getSingleMetric('meridian_messages_produced_total')!.get()).values.find(
+        (v) => v.labels.topic === dlqTopicName(topic) && v.labels.outcome === 'failure',
+      )?.value ?? 0;
+    await eventually(async () => ((await failedWrites()) >= 2 ? true : undefined), {
+      what: 'two failed DLQ writes',
+    });
+    expect((await committedOffsets(admin, groupId, topic))[0]).toBe('-1');
+    expect(calls).toBe(1);
+
+    await createTopics(admin, [dlqTopicName(topic)]);
+    await eventually(
+      async () => ((await committedOffsets(admin, groupId, topic))[0] === '1' ? true : undefined),
+      {
+        timeoutMs: 60_000,
+        what: 'the commit after the DLQ write succeeded',
+      },
+    );
+    expect(await endOffset(dlqTopicName(topic))).toBe(1);
+    expect(calls).toBe(1);
+    await runtime.stop();
+    runtimes.splice(runtimes.indexOf(runtime), 1);
+    await dlqProducer.disconnect();
   });
 
   it('loses nothing when a consumer is killed before committing', async () => {

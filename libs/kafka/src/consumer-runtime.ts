@@ -4,7 +4,7 @@ import {
   eventTypeOf,
   headersToStrings,
   topicDefinitionByName,
-  validatePayload,
+  validateEvent,
   type CloudEvent,
   type DlqStage,
   type TopicDefinition,
@@ -50,8 +50,8 @@ export interface ConsumerRuntimeOptions {
 
 export type ConsumerState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
 
-type Outcome =
-  { ok: true; skipped?: boolean } | { ok: false; stage: DlqStage; error: unknown; attempts: number };
+type FailedOutcome = { ok: false; stage: DlqStage; error: unknown; attempts: number };
+type Outcome = { ok: true; skipped?: boolean } | FailedOutcome;
 
 const HEARTBEAT_SLICE_MS = 1_000;
 
@@ -71,6 +71,11 @@ export class ConsumerRuntime {
   /** Registry entries of the subscribed topics, looked up once rather than per record. */
   private readonly definitions: Map<string, TopicDefinition | undefined>;
   private joined = false;
+  /**
+   * Records whose outcome is known but whose DLQ write failed: when kafkajs hands the batch back,
+   * they go straight to the DLQ again instead of running the handler (and its side effects) twice.
+   */
+  private readonly pendingDeadLetters = new Map<string, FailedOutcome>();
 
   constructor(private readonly options: ConsumerRuntimeOptions) {
     this.logger = new Logger(`Consumer:${options.groupId}`);
@@ -175,9 +180,10 @@ export class ConsumerRuntime {
   ): Promise<void> {
     const { metrics, groupId } = this.options;
     const stopTimer = metrics?.processingDuration.startTimer({ topic, consumer_group: groupId });
-    const outcome = await this.handle(topic, partition, message, heartbeat);
+    const position = `${topic}/${partition}@${message.offset}`;
+    const outcome =
+      this.pendingDeadLetters.get(position) ?? (await this.handle(topic, partition, message, heartbeat));
     if (!outcome.ok) {
-      // Throws when the DLQ write is not acknowledged: the offset then stays uncommitted.
       const { topic: dlqTopic, record } = buildDeadLetter({
         topic,
         partition,
@@ -187,7 +193,11 @@ export class ConsumerRuntime {
         attempts: outcome.attempts,
         error: outcome.error,
       });
+      this.pendingDeadLetters.set(position, outcome);
+      // Throws when the DLQ write is not acknowledged: the offset then stays uncommitted and
+      // kafkajs hands the batch back.
       await this.options.producer.sendRaw(dlqTopic, [record]);
+      this.pendingDeadLetters.delete(position);
       metrics?.deadLettered.inc({
         topic,
         consumer_group: groupId,
@@ -214,6 +224,7 @@ export class ConsumerRuntime {
     if (redriveGroup !== undefined && redriveGroup !== this.options.groupId)
       return { ok: true, skipped: true };
     const definition = this.definitions.get(topic);
+    const tombstone = !message.value || message.value.length === 0;
     const decoded = decodeCloudEvent(message.headers, message.value, {
       allowTombstone: definition?.cleanupPolicy === 'compact',
     });
@@ -221,18 +232,10 @@ export class ConsumerRuntime {
       return { ok: false, stage: 'deserialize', error: new PermanentError(decoded.reason), attempts: 1 };
     }
     const event = decoded.event;
-    const invalid = validateEvent(topic, definition, event);
+    const invalid = tombstone ? undefined : validateRecord(definition, event);
     if (invalid) return { ok: false, stage: 'validate', error: invalid, attempts: 1 };
 
-    const handler = this.options.handlers.get(topic);
-    if (!handler) {
-      return {
-        ok: false,
-        stage: 'handle',
-        error: new PermanentError(`no handler for ${topic}`),
-        attempts: 1,
-      };
-    }
+    const handler = this.options.handlers.get(topic)!;
     const context: EventContext = {
       topic,
       partition,
@@ -240,7 +243,13 @@ export class ConsumerRuntime {
       key: message.key?.toString('utf8') ?? null,
       headers: headersToStrings(message.headers),
       attempt: 1,
-      heartbeat,
+      heartbeat: async () => {
+        try {
+          await heartbeat();
+        } catch (error) {
+          throw new HeartbeatFailed(error);
+        }
+      },
     };
     for (; ; context.attempt++) {
       const attempt = context.attempt;
@@ -248,6 +257,8 @@ export class ConsumerRuntime {
         await handler(event, context);
         return { ok: true };
       } catch (error) {
+        // A rebalance is not the record's fault: leave the batch, the record is fetched again.
+        if (error instanceof HeartbeatFailed) throw error.cause;
         if (classifyError(error) === 'permanent' || attempt >= this.retry.maxAttempts) {
           return { ok: false, stage: 'handle', error, attempts: attempt };
         }
@@ -260,20 +271,31 @@ export class ConsumerRuntime {
   }
 }
 
-/** Checks the event type is one the topic carries, and the payload against the type's class. */
-function validateEvent(
-  topic: string,
+/** A heartbeat a handler sent failed (typically a rebalance); never classified as the record's error. */
+class HeartbeatFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super('heartbeat failed');
+  }
+}
+
+/**
+ * A registry topic must carry the event's type, and the event must pass its type's contract
+ * (content type, payload class). Records on topics outside the registry (tests, benchmarks) are
+ * checked against their type's contract when the type is registered. Messages name attributes,
+ * never values.
+ */
+function validateRecord(
   definition: TopicDefinition | undefined,
   event: CloudEvent,
 ): PermanentError | undefined {
   if (definition && !definition.eventTypes.includes(event.type)) {
-    return new PermanentError(`event type ${event.type} is not carried by ${topic}`);
+    return new PermanentError(`ce_type is not an event type that ${definition.name} carries`);
   }
-  const payloadClass = eventTypeOf(event.type)?.payload;
-  if (!payloadClass || event.data === null) return undefined;
-  const result = validatePayload(payloadClass, event.data);
-  if (!result.ok) return new PermanentError(`invalid ${event.type} payload: ${result.errors.join('; ')}`);
-  event.data = result.value;
+  if (!definition && !eventTypeOf(event.type)) return undefined;
+  const outcome = validateEvent(event);
+  if (!outcome.ok)
+    return new PermanentError(`event does not match its contract: ${outcome.errors.join('; ')}`);
+  event.data = outcome.value.data;
   return undefined;
 }
 

@@ -35,5 +35,17 @@ export function buildRedrive(
   kept[REDRIVE_HEADERS.count] = String(count);
   kept[REDRIVE_HEADERS.at] = now.toISOString();
   kept[REDRIVE_GROUP_HEADER] = group;
-  return { topic, group, record: { key: dead.key, value: dead.value, headers: kept } };
+  // Back to the partition it came from: the DLQ has the source's partition count, and the
+  // original producer's partitioner (murmur2, CRC32, ...) is unknown here.
+  const partition = Number(headers[DLQ_HEADERS.originalPartition]);
+  return {
+    topic,
+    group,
+    record: {
+      key: dead.key,
+      value: dead.value,
+      headers: kept,
+      ...(Number.isInteger(partition) ? { partition } : {}),
+    },
+  };
 }

@@ -10,6 +10,8 @@ export interface OutgoingEvent<T = unknown> {
 
 export interface RawRecord {
   key: Buffer | string | null;
+  /** Set only to pin a partition (a redrive returns to the partition its key was on). */
+  partition?: number;
   value: Buffer | null;
   headers: Record<string, Buffer | string>;
   timestamp?: string;

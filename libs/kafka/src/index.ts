@@ -24,5 +24,6 @@ export { KafkaHealthIndicator } from './kafka-health.indicator';
 export { kafkaMetrics, type KafkaMetrics } from './kafka-metrics';
 export { KAFKA_SETTINGS, KafkaModule } from './kafka.module';
 export { KafkaEventContext, KafkaTransport, type KafkaTransportOptions } from './kafka-transport';
+export { TransactionalProducer } from './transactional-producer';
 export { readTopic, type ReadOptions, type StoredRecord } from './topic-reader';
 export { provisionTopics, waitForTopics, type ProvisionReport } from './topic-provisioner';

@@ -7,6 +7,8 @@ export interface KafkaSettings {
   /** Per-request timeout towards the broker. */
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
+  /** Retries of a failed request before the call fails (default 8, with backoff up to 10 s). */
+  retries?: number;
 }
 
 const logger = new Logger('kafkajs');
@@ -32,6 +34,6 @@ export function createKafkaClient(settings: KafkaSettings): Kafka {
     connectionTimeout: settings.connectionTimeoutMs ?? 3_000,
     logLevel: logLevel.WARN,
     logCreator,
-    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+    retry: { initialRetryTime: 300, retries: settings.retries ?? 8, maxRetryTime: 10_000 },
   });
 }

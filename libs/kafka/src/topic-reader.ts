@@ -11,6 +11,8 @@ export interface ReadOptions {
   /** First offset to read (per partition); default the earliest retained. */
   fromOffset?: string;
   limit?: number;
+  /** Gives up (and says so) after this long; a record compacted away at the end is never reached. */
+  timeoutMs?: number;
 }
 
 /**
@@ -45,15 +47,34 @@ export async function readTopic(
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`reading ${topic} took longer than ${options.timeoutMs ?? 60_000} ms`)),
+        options.timeoutMs ?? 60_000,
+      );
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        clearTimeout(timer);
+        reject(payload.error);
+      });
+      // A partition is read once a batch reaches its end offset. Batches report this even when
+      // they hold only transaction markers, which never reach eachMessage.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        const range = pending.get(payload.partition);
+        if (payload.topic !== topic || !range || BigInt(payload.lastOffset) < range.end - 1n) return;
+        pending.delete(payload.partition);
+        if (pending.size === 0) done();
+      });
       consumer
         .run({
           autoCommit: false,
           eachMessage: async ({ partition, message }) => {
             const range = pending.get(partition);
-            if (!range || BigInt(message.offset) < range.start) return;
-            if (records.length < limit) records.push({ partition, message });
-            if (BigInt(message.offset) >= range.end - 1n) pending.delete(partition);
-            if (pending.size === 0 || records.length >= limit) resolve();
+            if (!range || BigInt(message.offset) < range.start || BigInt(message.offset) >= range.end) return;
+            records.push({ partition, message });
+            if (records.length >= limit) done();
           },
         })
         .then(() => {
@@ -65,7 +86,7 @@ export async function readTopic(
     await consumer.disconnect();
     await admin.deleteGroups([groupId]).catch(() => undefined);
   }
-  return records.sort(
-    (a, b) => a.partition - b.partition || Number(BigInt(a.message.offset) - BigInt(b.message.offset)),
-  );
+  return records
+    .sort((a, b) => a.partition - b.partition || Number(BigInt(a.message.offset) - BigInt(b.message.offset)))
+    .slice(0, limit);
 }

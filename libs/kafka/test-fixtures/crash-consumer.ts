@@ -32,7 +32,6 @@ async function main(): Promise<void> {
     ]),
   });
   await runtime.start();
-  process.send?.({ started: true });
 }
 
 void main();
