@@ -13,7 +13,11 @@
 import 'reflect-metadata';
 import {
   allTopicDefinitions,
+  CE,
   createCloudEvent,
+  DLQ_REDRIVE_V1,
+  encodeCloudEvent,
+  REDRIVE_HEADERS,
   DLQ_HEADERS,
   decodeCloudEvent,
   headersToStrings,
@@ -23,7 +27,7 @@ import {
 import {
   buildRedrive,
   createKafkaClient,
-  EventProducer,
+  TransactionalProducer,
   readTopic,
   type StoredRecord,
 } from '@meridian/kafka';
@@ -60,11 +64,11 @@ async function list(admin: Admin): Promise<void> {
 function describe(record: StoredRecord, reveal: boolean): string {
   const headers = headersToStrings(record.message.headers);
   const lines = [
-    `${record.partition}@${record.message.offset}  ${headers.ce_type ?? '(no ce_type)'}  ce_id=${headers.ce_id ?? '-'}`,
+    `${record.partition}@${record.message.offset}  ${headers[CE.type] ?? '(no ce_type)'}  ce_id=${headers[CE.id] ?? '-'}`,
     `  from ${headers[DLQ_HEADERS.originalTopic]}[${headers[DLQ_HEADERS.originalPartition]}]@${headers[DLQ_HEADERS.originalOffset]}` +
       ` group=${headers[DLQ_HEADERS.consumerGroup]} stage=${headers[DLQ_HEADERS.stage]} attempts=${headers[DLQ_HEADERS.attempts]}`,
     `  failed ${headers[DLQ_HEADERS.failedAt]}: ${headers[DLQ_HEADERS.exceptionClass]}: ${headers[DLQ_HEADERS.exceptionMessage]}`,
-    `  value ${record.message.value?.length ?? 0} bytes${headers['redrive.count'] ? `, redriven ${headers['redrive.count']}x` : ''}`,
+    `  value ${record.message.value?.length ?? 0} bytes${headers[REDRIVE_HEADERS.count] ? `, redriven ${headers[REDRIVE_HEADERS.count]}x` : ''}`,
   ];
   // Keys and values may be PHI: shown only when the operator asks, on their own terminal.
   if (reveal)
@@ -102,47 +106,61 @@ async function replay(
   }
   const rate = Number(options.rate ?? '10');
   if (!(rate > 0)) throw new UsageError('--rate must be a positive number of records per second');
-  const records = options.all
-    ? await readTopic(kafka, admin, dlqTopic, { limit: options.limit ? Number(options.limit) : undefined })
-    : await readTopic(kafka, admin, dlqTopic, {
-        partition: Number(options.partition),
-        fromOffset: String(options.offset),
-        limit: 1,
-      });
-  const wanted = options.all ? records : records.filter((r) => r.message.offset === String(options.offset));
-  if (wanted.length === 0) throw new UsageError(`no record found in ${dlqTopic} at that position`);
-
   const done = options.force ? new Set<string>() : await alreadyRedriven(kafka, admin, dlqTopic);
-  const producer = new EventProducer(kafka);
+  const positionOf = (record: StoredRecord) => `${record.partition}@${record.message.offset}`;
+  let wanted: StoredRecord[];
+  if (options.all) {
+    // Everything not yet redriven, in partition and offset order, then the limit: a second run
+    // with the same limit continues where the first stopped.
+    const pending = (await readTopic(kafka, admin, dlqTopic)).filter((record) => {
+      if (!done.has(positionOf(record))) return true;
+      out(`skip ${positionOf(record)}: already redriven (audit topic); --force to send it again`);
+      return false;
+    });
+    wanted = pending.slice(0, options.limit ? Number(options.limit) : undefined);
+  } else {
+    const position = `${Number(options.partition)}@${String(options.offset)}`;
+    const [record] = await readTopic(kafka, admin, dlqTopic, {
+      partition: Number(options.partition),
+      fromOffset: String(options.offset),
+      limit: 1,
+    });
+    if (!record || positionOf(record) !== position) {
+      throw new UsageError(`no record found in ${dlqTopic} at ${position}`);
+    }
+    if (done.has(position)) out(`skip ${position}: already redriven (audit topic); --force to send it again`);
+    wanted = done.has(position) ? [] : [record];
+  }
+
+  // The redrive and its audit entry commit together or not at all; the id fences a concurrent
+  // redrive of the same DLQ.
+  const producer = new TransactionalProducer(kafka, `meridian.dlq-cli.${dlqTopic}`);
   await producer.connect();
   let sent = 0;
   try {
     for (const record of wanted) {
-      const position = `${record.partition}@${record.message.offset}`;
-      if (done.has(position)) {
-        out(`skip ${position}: already redriven (audit topic); --force to send it again`);
-        continue;
-      }
+      const position = positionOf(record);
       const { topic, record: redriven } = buildRedrive(record.message);
-      await producer.sendRaw(topic, [redriven]);
       const audit: DlqRedrivePayload = {
         dlqTopic,
         targetTopic: topic,
         partition: record.partition,
         offset: record.message.offset,
-        ceId: headersToStrings(record.message.headers).ce_id ?? '(none)',
+        ceId: headersToStrings(record.message.headers)[CE.id] ?? '(none)',
         operator,
         reason,
         at: new Date().toISOString(),
       };
-      await producer.publish(TOPICS.dlqRedriveAudit.name, [
+      const auditEvent = createCloudEvent({
+        source: '/meridian/tools/dlq',
+        type: DLQ_REDRIVE_V1,
+        data: audit,
+      });
+      await producer.sendAll([
+        { topic, records: [redriven] },
         {
-          key: `${dlqTopic}/${position}`,
-          event: createCloudEvent({
-            source: '/meridian/tools/dlq',
-            type: 'org.meridian.dlq.redrive.v1',
-            data: audit,
-          }),
+          topic: TOPICS.dlqRedriveAudit.name,
+          records: [{ key: `${dlqTopic}/${position}`, ...encodeCloudEvent(auditEvent) }],
         },
       ]);
       sent++;
