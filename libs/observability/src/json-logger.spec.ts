@@ -21,6 +21,16 @@ describe('JsonLogger', () => {
     expect(JSON.parse(lines[0])).toMatchObject({ level: 'warn', correlationId: 'c-1', msg: 'retrying' });
   });
 
+  it('keeps its own fields when a caller passes fields of the same name', () => {
+    logger.log({ msg: 'x', level: 'debug', service: 'other' });
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 'info', service: 'gateway' });
+  });
+
+  it('does not mistake a stack trace for the context', () => {
+    logger.error('failed', 'Error: x\n    at y (z.ts:1:1)');
+    expect(JSON.parse(lines[0]).context).toBeUndefined();
+  });
+
   it('drops entries below its level', () => {
     logger.debug('noise');
     expect(lines).toHaveLength(0);

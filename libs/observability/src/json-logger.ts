@@ -44,18 +44,20 @@ export class JsonLogger implements LoggerService {
 
   private emit(level: Level, message: unknown, params: unknown[]): void {
     if (RANK[level] < RANK[this.level]) return;
-    // Nest passes the context as the last string parameter; an error's stack may precede it.
-    const context = typeof params.at(-1) === 'string' ? (params.at(-1) as string) : undefined;
+    // Nest passes the context as the last string parameter; a stack trace (multi-line) is not one.
+    const last = params.at(-1);
+    const context = typeof last === 'string' && !last.includes('\n') ? last : undefined;
     const fields =
       typeof message === 'object' && message !== null && !(message instanceof Error)
         ? message
         : { msg: message };
+    // The logger's own fields come last, so a caller's fields cannot overwrite them.
     const entry: Record<string, unknown> = {
+      ...(fields as Record<string, unknown>),
       time: new Date().toISOString(),
       level,
       service: this.service,
       ...(context ? { context } : {}),
-      ...(fields as Record<string, unknown>),
     };
     if (message instanceof Error) entry.msg = `${message.name}: ${message.message}`;
     this.write(JSON.stringify(entry));

@@ -29,8 +29,8 @@ export async function createTopics(admin: Admin, topics: string[], partitions = 
 }
 
 /**
- * Reads `topic` from the beginning in a group of its own until `count` records arrived (or
- * `until` says stop), and fails with what it saw if that takes longer than `timeoutMs`.
+ * Reads `topic` from the beginning in a group of its own until `count` records arrived, and fails
+ * saying how many it saw if that takes longer than `timeoutMs`.
  */
 export async function collectRecords(
   kafka: Kafka,

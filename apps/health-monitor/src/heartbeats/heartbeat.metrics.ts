@@ -5,6 +5,7 @@ import { Gauge, Registry } from 'prom-client';
 export class HeartbeatMetrics {
   private readonly lastSeen: Gauge<'service'>;
   private readonly startedAt: Gauge<'service'>;
+  private readonly latest = new Map<string, number>();
 
   constructor(@Inject(Registry) registry: Registry) {
     this.lastSeen = new Gauge({
@@ -21,14 +22,12 @@ export class HeartbeatMetrics {
     });
   }
 
+  /** Heartbeats of different instances arrive on different partitions, in any order: keep the latest. */
   seen(service: string, at: Date, startedAt: Date): void {
-    this.lastSeen.set({ service }, at.getTime() / 1000);
+    const seconds = at.getTime() / 1000;
+    if (seconds <= (this.latest.get(service) ?? 0)) return;
+    this.latest.set(service, seconds);
+    this.lastSeen.set({ service }, seconds);
     this.startedAt.set({ service }, startedAt.getTime() / 1000);
-  }
-
-  /** Last heartbeat time per service, for tests and the read side. */
-  async snapshot(): Promise<Record<string, number>> {
-    const { values } = await this.lastSeen.get();
-    return Object.fromEntries(values.map((v) => [String(v.labels.service), v.value]));
   }
 }
