@@ -1,22 +1,21 @@
-# Sourced by tools/start and tools/test: puts the project's Node 24 first on PATH (installing it from
+# Sourced by tools/start and tools/test (and by a developer's shell, so it sets no shell options): puts the project's Node 24 first on PATH (installing it from
 # the npm registry's `node` package on first use) and installs the workspace's dependencies when
 # package-lock.json changed since the last install.
-set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NODE24="$ROOT/tools/node24"
 if [ ! -x "$NODE24/node_modules/.bin/node" ]; then
   echo "[meridian] installing Node 24 into tools/node24 ..."
-  (cd "$NODE24" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$NODE24" && npm ci --no-audit --no-fund --loglevel=error) || return 1
 fi
 export PATH="$NODE24/node_modules/.bin:$ROOT/node_modules/.bin:$PATH"
 case "$(node --version)" in
   v24.*) ;;
-  *) echo "expected Node 24, got $(node --version)" >&2; exit 1 ;;
+  *) echo "expected Node 24, got $(node --version)" >&2; return 1 ;;
 esac
 stamp="$ROOT/node_modules/.meridian-lock"
 if [ "${CI:-}" = "true" ] || [ ! -f "$stamp" ] || ! cmp -s "$ROOT/package-lock.json" "$stamp"; then
   echo "[meridian] npm ci (Node $(node --version)) ..."
-  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) || return 1
   cp "$ROOT/package-lock.json" "$stamp"
 fi
 

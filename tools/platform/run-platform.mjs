@@ -64,14 +64,19 @@ async function main() {
     brokers = broker.brokers;
   }
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/meridian';
-  await ensureDatabase(databaseUrl);
-  log(`Kafka ${brokers}; Postgres ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`);
-
   const env = { ...process.env, KAFKA_BROKERS: brokers, DATABASE_URL: databaseUrl };
-  execFileSync(process.execPath, [path.join(ROOT, 'dist/tools/provision/provision-topics.js')], {
-    env,
-    stdio: 'inherit',
-  });
+  try {
+    await ensureDatabase(databaseUrl);
+    log(`Kafka ${brokers}; Postgres ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`);
+    execFileSync(process.execPath, [path.join(ROOT, 'dist/tools/provision/provision-topics.js')], {
+      env,
+      stdio: 'inherit',
+    });
+  } catch (error) {
+    // The broker runs detached: it would outlive this process.
+    await broker?.stop();
+    throw error;
+  }
 
   const children = SERVICES.map(([name, port]) => {
     const out = createWriteStream(path.join(LOGS, `${name}.log`), { flags: 'a' });
@@ -88,7 +93,7 @@ async function main() {
   });
 
   let stopping = false;
-  const stopAll = async () => {
+  const stopAll = async (exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     log('stopping services ...');
@@ -106,10 +111,10 @@ async function main() {
       log('stopping Kafka ...');
       await broker.stop();
     }
-    process.exit(0);
+    process.exit(exitCode);
   };
-  process.on('SIGINT', stopAll);
-  process.on('SIGTERM', stopAll);
+  process.on('SIGINT', () => stopAll(0));
+  process.on('SIGTERM', () => stopAll(0));
 
   try {
     await Promise.all(
@@ -117,7 +122,7 @@ async function main() {
     );
   } catch (error) {
     log(error.message);
-    await stopAll();
+    await stopAll(1);
     return;
   }
   log('all eight services are ready. Health: /health/ready, metrics: /metrics. Ctrl-C stops everything.');

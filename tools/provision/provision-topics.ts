@@ -1,6 +1,6 @@
 /**
  * Creates every topic of the contracts registry (and its DLQ) that is missing. Idempotent: run it
- * before the services start (tools/run does; Helm runs it as a hook, compose as a one-shot).
+ * before the services start (tools/start does; Helm runs it as a hook, compose as a one-shot).
  * Env: KAFKA_BROKERS (required), KAFKA_REPLICATION_FACTOR (default 1).
  */
 import 'reflect-metadata';
