@@ -1,5 +1,6 @@
 import { DLQ_HEADERS, headersToStrings, REDRIVE_HEADERS } from '@meridian/contracts';
 import type { KafkaMessage } from 'kafkajs';
+import { headersWithout } from './dead-letter';
 import type { RawRecord } from './event-producer';
 
 /**
@@ -26,11 +27,7 @@ export function buildRedrive(
       `not a dead letter: the ${DLQ_HEADERS.originalTopic} or ${DLQ_HEADERS.consumerGroup} header is missing`,
     );
   }
-  const kept: Record<string, Buffer | string> = {};
-  for (const [name, value] of Object.entries(dead.headers ?? {})) {
-    if (value === undefined || name.startsWith('dlq.') || name.startsWith('redrive.')) continue;
-    kept[name] = Array.isArray(value) ? value[0] : value;
-  }
+  const kept = headersWithout(dead, ['dlq.', 'redrive.']);
   const count = Number(headers[REDRIVE_HEADERS.count] ?? '0') + 1;
   kept[REDRIVE_HEADERS.count] = String(count);
   kept[REDRIVE_HEADERS.at] = now.toISOString();

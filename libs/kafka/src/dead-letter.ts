@@ -21,11 +21,7 @@ export interface DeadLetterContext {
  */
 export function buildDeadLetter(context: DeadLetterContext): { topic: string; record: RawRecord } {
   const { message } = context;
-  const headers: Record<string, Buffer | string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    if (value === undefined || name.startsWith('dlq.')) continue;
-    headers[name] = Array.isArray(value) ? value[0] : value;
-  }
+  const headers = headersWithout(message, ['dlq.']);
   Object.assign(headers, {
     [DLQ_HEADERS.originalTopic]: context.topic,
     [DLQ_HEADERS.originalPartition]: String(context.partition),
@@ -42,4 +38,13 @@ export function buildDeadLetter(context: DeadLetterContext): { topic: string; re
     topic: dlqTopicName(context.topic),
     record: { key: message.key, value: message.value, headers, timestamp: message.timestamp },
   };
+}
+
+/** The record's headers, repeated ones included, less those whose names start with a prefix. */
+export function headersWithout(message: KafkaMessage, prefixes: string[]): RawRecord['headers'] {
+  const kept: RawRecord['headers'] = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value !== undefined && !prefixes.some((prefix) => name.startsWith(prefix))) kept[name] = value;
+  }
+  return kept;
 }

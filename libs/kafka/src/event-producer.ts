@@ -13,7 +13,7 @@ export interface RawRecord {
   /** Set only to pin a partition (a redrive returns to the partition its key was on). */
   partition?: number;
   value: Buffer | null;
-  headers: Record<string, Buffer | string>;
+  headers: Record<string, Buffer | string | (Buffer | string)[]>;
   timestamp?: string;
 }
 
