@@ -52,14 +52,18 @@ describe('provisionTopics (real broker)', () => {
         {
           type: ConfigResourceTypes.TOPIC,
           name: compacted.name,
-          configNames: ['cleanup.policy', 'retention.ms'],
+          configNames: ['cleanup.policy', 'retention.ms', 'min.insync.replicas'],
         },
       ],
     });
     const entries = Object.fromEntries(
       configs.resources[0].configEntries.map((e) => [e.configName, e.configValue]),
     );
-    expect(entries).toEqual({ 'cleanup.policy': 'compact', 'retention.ms': '-1' });
+    expect(entries).toEqual({
+      'cleanup.policy': 'compact',
+      'retention.ms': '-1',
+      'min.insync.replicas': '1',
+    });
   });
 
   it('provisions the whole registry, DLQs included, idempotently', async () => {

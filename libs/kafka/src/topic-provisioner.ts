@@ -17,16 +17,20 @@ export async function provisionTopics(
 ): Promise<ProvisionReport> {
   const existing = new Set(await admin.listTopics());
   const missing = definitions.filter((definition) => !existing.has(definition.name));
+  const replicationFactor = options.replicationFactor ?? 1;
   if (missing.length > 0) {
     await admin.createTopics({
       waitForLeaders: false,
       topics: missing.map((definition) => ({
         topic: definition.name,
         numPartitions: definition.partitions,
-        replicationFactor: options.replicationFactor ?? 1,
+        replicationFactor,
         configEntries: [
           { name: 'cleanup.policy', value: definition.cleanupPolicy },
           { name: 'retention.ms', value: String(definition.retentionMs) },
+          // acks=all means "every in-sync replica"; with at least two required, an acknowledged
+          // record survives the loss of a broker (where the cluster has two or more).
+          { name: 'min.insync.replicas', value: String(Math.min(2, replicationFactor)) },
         ],
       })),
     });
