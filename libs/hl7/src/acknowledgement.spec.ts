@@ -1,4 +1,6 @@
-import { acceptAckCode, type AckCode, buildAck, readPartialHeader } from './acknowledgement';
+import { acceptAckCode, type AckCode, buildAck, buildBatchAck, readPartialHeader } from './acknowledgement';
+import { splitBatch } from './batch';
+import { fixtureText } from './test-fixtures';
 import type { Hl7Error } from './hl7-error';
 import { type Hl7Message, parseHl7 } from './hl7-message';
 
@@ -181,5 +183,35 @@ describe('acceptAckCode', () => {
       acceptAckCode(readPartialHeader('MSH|^~\\&|A|B|C|D|1||X|1|P|2.5|||NE|NE'), 'rejected'),
     ).toBeUndefined();
     expect(acceptAckCode(readPartialHeader('not hl7'), 'rejected')).toBe('AR');
+  });
+});
+
+describe('buildBatchAck', () => {
+  const now = new Date(Date.UTC(2026, 10, 25, 9, 30, 0));
+
+  it('wraps the ACKs as the input was wrapped, swapping addresses and referencing the batch id', () => {
+    const split = splitBatch(fixtureText('batch_adt_a04_pythonhl7_1.hl7'));
+    if (!split.ok) throw new Error(split.error.reason);
+    const acks = split.batch.messages.map((m, i) => {
+      const parsed = parseHl7(m);
+      if (!parsed.ok) throw new Error(parsed.error.reason);
+      return buildAck(parsed.message, 'AA', { now, controlId: `A${i}` });
+    });
+    const lines = buildBatchAck(split.batch, acks, { now, controlId: 'B1' }).split('\r');
+    expect(lines[0]).toBe('FHS|^~\\&||AUSDHSV||ABCHS|20261125093000+0000||||B1');
+    expect(lines[1]).toBe('BHS|^~\\&||AUSDHSV||ABCHS|20261125093000+0000||||B1|abchs20070101123401-1');
+    expect(lines.filter((l) => l.startsWith('MSA|AA|'))).toHaveLength(3);
+    expect(lines.slice(-3)).toEqual(['BTS|3', 'FTS|1', '']);
+    // The reply is itself a batch our own splitter reads back.
+    const reread = splitBatch(lines.join('\r'));
+    expect(reread.ok && reread.batch.messages).toHaveLength(3);
+  });
+
+  it('answers a bare BHS batch without a file header, and an empty batch with a zero count', () => {
+    const split = splitBatch('BHS|^~\\&|LAB|HOSP|||20260101||||B-7\rBTS|0\r');
+    if (!split.ok) throw new Error(split.error.reason);
+    expect(buildBatchAck(split.batch, [], { now, controlId: 'R' })).toBe(
+      'BHS|^~\\&|||LAB|HOSP|20261125093000+0000||||R|B-7\rBTS|0\r',
+    );
   });
 });

@@ -9,6 +9,7 @@ import { escapeHl7 } from './escape-sequences';
 import { HL7_ERROR_TEXT, type Hl7Error } from './hl7-error';
 import { Hl7Message, splitSegmentLines } from './hl7-message';
 import { Hl7Segment } from './hl7-segment';
+import type { Batch } from './batch';
 
 export type AckCode = 'AA' | 'AE' | 'AR' | 'CA' | 'CE' | 'CR';
 
@@ -185,4 +186,47 @@ export function acceptAckCode(
   if (accept === 'ER') return outcome === 'accepted' ? undefined : code;
   if (accept === 'SU') return outcome === 'accepted' ? code : undefined;
   return code;
+}
+
+/**
+ * The reply to a batch: one ACK per message, in order, wrapped as the input was (FHS…FTS around one
+ * BHS…BTS, or BHS…BTS alone). Header fields 3-6 are swapped from the input's header, field 7 is now,
+ * field 11 a new control id and field 12 echoes the input's field 11 (the reference batch/file control
+ * id). `acks` are ER7 ACK messages ending in CR, as buildAck returns them.
+ */
+export function buildBatchAck(
+  batch: Batch,
+  acks: string[],
+  options: { now?: Date; controlId?: string } = {},
+): string {
+  const now = formatTimestamp(options.now ?? new Date());
+  const controlId = options.controlId ?? newControlId();
+  const fileHeader = batch.header?.name === 'FHS' ? batch.header : undefined;
+  const batchHeader = batch.batches[0]?.header ?? fileHeader;
+  const enc = (batchHeader ?? fileHeader)?.encoding ?? DEFAULT_ENCODING;
+  const header = (name: 'FHS' | 'BHS', input: Hl7Segment | undefined): string => {
+    const field = (n: number): string => input?.rawField(n) ?? '';
+    return trimEmpty([
+      name,
+      encodingCharactersField(enc),
+      field(5),
+      field(6),
+      field(3),
+      field(4),
+      now,
+      '',
+      '',
+      '',
+      controlId,
+      field(11),
+    ]).join(enc.field);
+  };
+  const lines = [
+    header('BHS', batchHeader),
+    ...acks.map((a) => a.replace(/\r$/, '')),
+    `BTS${enc.field}${acks.length}`,
+  ];
+  if (fileHeader) lines.unshift(header('FHS', fileHeader));
+  if (fileHeader) lines.push(`FTS${enc.field}1`);
+  return lines.join('\r') + '\r';
 }

@@ -1,10 +1,11 @@
 /**
  * HL7 table 0357 (message error condition codes) that this library reports:
  * 100 segment sequence error, 101 required field missing, 102 data type error, 103 table value not found,
+ * 104 value too long (v2.7; used for messages over the receiver's size limit),
  * 200 unsupported message type, 201 unsupported event code, 202 unsupported processing id,
  * 203 unsupported version id, 207 application internal error.
  */
-export type Hl7ErrorCode = '100' | '101' | '102' | '103' | '200' | '201' | '202' | '203' | '207';
+export type Hl7ErrorCode = '100' | '101' | '102' | '103' | '104' | '200' | '201' | '202' | '203' | '207';
 
 /**
  * A parse or validation failure. `reason` is written for people and never quotes a value from the
@@ -25,6 +26,7 @@ export const HL7_ERROR_TEXT: Readonly<Record<Hl7ErrorCode, string>> = {
   '101': 'Required field missing',
   '102': 'Data type error',
   '103': 'Table value not found',
+  '104': 'Value too long',
   '200': 'Unsupported message type',
   '201': 'Unsupported event code',
   '202': 'Unsupported processing id',

@@ -1,4 +1,4 @@
-export { acceptAckCode, buildAck, readPartialHeader } from './acknowledgement';
+export { acceptAckCode, buildAck, buildBatchAck, readPartialHeader } from './acknowledgement';
 export type { AckCode, PartialHeader } from './acknowledgement';
 export { splitBatch } from './batch';
 export type { Batch, BatchGroup, SplitBatchResult } from './batch';
@@ -12,4 +12,4 @@ export { Hl7Message, parseHl7, parseHl7Path } from './hl7-message';
 export type { Hl7Path, ParseResult } from './hl7-message';
 export { HL7_NULL, Hl7Segment } from './hl7-segment';
 export { encodeMllp, MLLP, MllpDecoder } from './mllp';
-export type { MllpDecoderOptions, MllpPushResult } from './mllp';
+export type { MllpDecoderOptions, MllpPushResult, OversizedFrame } from './mllp';

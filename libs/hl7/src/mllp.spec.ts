@@ -17,6 +17,7 @@ describe('MllpDecoder', () => {
   it('decodes two frames in one chunk', () => {
     expect(new MllpDecoder().push(stream)).toEqual({
       frames: [Buffer.from(m1), Buffer.from(m2)],
+      oversized: [],
       errors: [],
     });
   });
@@ -77,9 +78,13 @@ describe('MllpDecoder', () => {
   it('skips an oversize frame up to its end and keeps the next', () => {
     const decoder = new MllpDecoder({ maxFrameBytes: 60 });
     const big = encodeMllp(m1 + 'X'.repeat(100));
-    const { frames, errors } = decoder.push(Buffer.concat([big, encodeMllp(m2)]));
-    expect(text(frames)).toEqual([m2]);
+    const { frames, oversized, errors } = decoder.push(Buffer.concat([encodeMllp(m2), big, encodeMllp(m2)]));
+    expect(text(frames)).toEqual([m2, m2]);
     expect(errors).toEqual(['frame exceeds 60 bytes; skipped to its end']);
+    // The head is kept so the receiver can read MSH and address its NAK; index keeps the order.
+    expect(oversized).toEqual([
+      { head: Buffer.from(m1 + 'X'.repeat(100)), bytes: Buffer.byteLength(m1) + 100, index: 1 },
+    ]);
     expect(decoder.pendingBytes).toBe(0);
   });
 
@@ -91,6 +96,13 @@ describe('MllpDecoder', () => {
     );
     expect(results.flatMap((r) => r.errors)).toEqual(['frame exceeds 60 bytes; skipped to its end']);
     expect(text(results.flatMap((r) => r.frames))).toEqual([m2]);
+    expect(results.map((r) => r.oversized.map((o) => [o.bytes, o.index]))).toEqual([
+      [],
+      [],
+      [[Buffer.byteLength(m1) + 100, 0]],
+      [],
+    ]);
+    expect(results[2].oversized[0].head).toEqual(big.subarray(1, 80));
     expect(decoder.pendingBytes).toBe(0);
   });
 

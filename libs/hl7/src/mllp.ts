@@ -17,11 +17,24 @@ export interface MllpDecoderOptions {
   maxFrameBytes?: number;
 }
 
+/** A frame over the size limit: its first bytes (enough to read MSH and address a NAK) and its size. */
+export interface OversizedFrame {
+  head: Buffer;
+  bytes: number;
+  /** How many of this push's `frames` came before it, so replies can keep the sender's order. */
+  index: number;
+}
+
 export interface MllpPushResult {
   frames: Buffer[];
+  /** Frames skipped for their size, reported when their end block arrives. */
+  oversized: OversizedFrame[];
   /** Readable, content-free descriptions of what was skipped. */
   errors: string[];
 }
+
+/** Bytes of an oversize frame kept to read its header. */
+const OVERSIZE_HEAD_BYTES = 4096;
 
 type State = 'idle' | 'frame' | 'frameEnd' | 'skip' | 'skipEnd';
 
@@ -37,6 +50,7 @@ export class MllpDecoder {
   private state: State = 'idle';
   private parts: Buffer[] = [];
   private size = 0;
+  private skipped?: { head: Buffer; bytes: number };
 
   constructor(options: MllpDecoderOptions = {}) {
     this.maxFrameBytes = options.maxFrameBytes ?? 16 * 1024 * 1024;
@@ -49,6 +63,7 @@ export class MllpDecoder {
 
   push(chunk: Buffer): MllpPushResult {
     const frames: Buffer[] = [];
+    const oversized: OversizedFrame[] = [];
     const errors: string[] = [];
     let junk = 0;
     let i = 0;
@@ -78,8 +93,11 @@ export class MllpDecoder {
           const stop = endAt === -1 ? chunk.length : endAt;
           if (this.size + stop - i > this.maxFrameBytes) {
             errors.push(`frame exceeds ${this.maxFrameBytes} bytes; skipped to its end`);
-            this.reset();
+            const bytes = this.size + stop - i;
+            this.append(chunk.subarray(i, Math.min(stop, i + OVERSIZE_HEAD_BYTES)));
+            this.skipped = { head: Buffer.from(this.take().subarray(0, OVERSIZE_HEAD_BYTES)), bytes };
             this.state = 'skip';
+            i = stop;
             break;
           }
           this.append(chunk.subarray(i, stop));
@@ -103,9 +121,13 @@ export class MllpDecoder {
         }
         case 'skip': {
           const endAt = chunk.indexOf(MLLP.end, i);
+          const skipped = this.skipped ?? { head: Buffer.alloc(0), bytes: 0 };
+          skipped.bytes += (endAt === -1 ? chunk.length : endAt) - i;
           if (endAt === -1) {
             i = chunk.length;
           } else {
+            oversized.push({ ...skipped, index: frames.length });
+            this.skipped = undefined;
             this.state = 'skipEnd';
             i = endAt + 1;
           }
@@ -119,7 +141,7 @@ export class MllpDecoder {
       }
     }
     if (junk > 0) errors.push(`skipped ${junk} bytes outside a frame`);
-    return { frames, errors };
+    return { frames, oversized, errors };
   }
 
   private append(part: Buffer): void {
