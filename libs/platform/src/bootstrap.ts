@@ -22,7 +22,12 @@ export async function startService(
   definition: ServiceDefinition,
   options: StartOptions = {},
 ): Promise<{ app: INestApplication; config: ServiceConfig }> {
-  const config = loadServiceConfig(definition.name, definition.defaultPort, options.env ?? process.env);
+  const config = loadServiceConfig(
+    definition.name,
+    definition.defaultPort,
+    options.env ?? process.env,
+    definition.settings,
+  );
   const logger = new JsonLogger(config.service, config.logLevel);
   const app = await NestFactory.create(ServiceModule.forRoot(definition, config), {
     logger,

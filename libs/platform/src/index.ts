@@ -6,4 +6,4 @@ export { RethrowRpcErrors } from './rethrow-rpc-errors.filter';
 export type { ServiceDefinition } from './service-definition';
 export { ConfigError, loadServiceConfig, type ServiceConfig } from './service-config';
 export { ServiceModule } from './service.module';
-export { SERVICE_CONFIG } from './tokens';
+export { SERVICE_CONFIG, SERVICE_SETTINGS } from './tokens';

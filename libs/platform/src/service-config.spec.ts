@@ -1,4 +1,13 @@
+import { Type } from 'class-transformer';
+import { IsInt, Min } from 'class-validator';
 import { ConfigError, loadServiceConfig } from './service-config';
+
+class ExampleSettings {
+  @Type(() => Number)
+  @IsInt({ message: 'EXAMPLE_PORT must be an integer' })
+  @Min(0)
+  EXAMPLE_PORT = 2575;
+}
 
 const valid = {
   KAFKA_BROKERS: '127.0.0.1:9092,kafka:9093',
@@ -29,5 +38,20 @@ describe('loadServiceConfig', () => {
     expect(problems).toContain('DATABASE_URL');
     expect(problems).toContain('PORT');
     expect(problems).toContain('LOG_LEVEL');
+  });
+
+  it("validates the app's settings with the platform's variables, defaults included", () => {
+    expect(loadServiceConfig('gateway', 3000, valid, ExampleSettings).settings).toEqual({
+      EXAMPLE_PORT: 2575,
+    });
+    expect(
+      loadServiceConfig('gateway', 3000, { ...valid, EXAMPLE_PORT: '' }, ExampleSettings).settings,
+    ).toEqual({ EXAMPLE_PORT: 2575 });
+    expect(
+      loadServiceConfig('gateway', 3000, { ...valid, EXAMPLE_PORT: '1234' }, ExampleSettings).settings,
+    ).toEqual({ EXAMPLE_PORT: 1234 });
+    expect(() =>
+      loadServiceConfig('gateway', 3000, { KAFKA_BROKERS: 'nope', EXAMPLE_PORT: 'x' }, ExampleSettings),
+    ).toThrow(/KAFKA_BROKERS[\s\S]*EXAMPLE_PORT must be an integer/);
   });
 });

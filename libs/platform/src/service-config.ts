@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import type { ServiceName } from '@meridian/contracts';
@@ -57,6 +58,8 @@ export interface ServiceConfig {
   heartbeatIntervalMs: number;
   /** After SIGTERM, the process exits (code 1) if graceful shutdown takes longer than this. */
   shutdownTimeoutMs: number;
+  /** The app's own settings (ServiceDefinition.settings), validated with the platform's variables. */
+  settings: object;
 }
 
 export class ConfigError extends Error {
@@ -73,11 +76,16 @@ const INTEGER_VARIABLES = [
   'SHUTDOWN_TIMEOUT_MS',
 ];
 
-/** Reads and validates the environment; one ConfigError lists every bad variable. */
+/**
+ * Reads and validates the environment, and the app's own settings class when given (a class-validator
+ * class whose initialised properties are variable names; numbers convert with class-transformer's `@Type`). One
+ * ConfigError lists every bad variable of both.
+ */
 export function loadServiceConfig(
   service: ServiceName,
   defaultPort: number,
   env: Record<string, string | undefined> = process.env,
+  settingsClass?: Type<object>,
 ): ServiceConfig {
   const raw: Record<string, unknown> = { ...env };
   for (const name of INTEGER_VARIABLES) {
@@ -85,14 +93,13 @@ export function loadServiceConfig(
       raw[name] = /^\d+$/.test(env[name]) ? Number(env[name]) : env[name];
   }
   const parsed = plainToInstance(ServiceEnvironment, raw);
-  const errors = validateSync(parsed, { forbidUnknownValues: false });
-  if (errors.length > 0) {
-    throw new ConfigError(
-      errors.map(
-        (error) => Object.values(error.constraints ?? {}).join(', ') || `${error.property} is invalid`,
-      ),
-    );
-  }
+  const settings = settingsClass ? plainToInstance(settingsClass, settingsFrom(env, settingsClass)) : {};
+  const problems = [parsed, settings].flatMap((target) =>
+    validateSync(target, { forbidUnknownValues: false }).map(
+      (error) => Object.values(error.constraints ?? {}).join(', ') || `${error.property} is invalid`,
+    ),
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     service,
     version: parsed.SERVICE_VERSION ?? '0.1.0',
@@ -107,5 +114,20 @@ export function loadServiceConfig(
     database: { url: parsed.DATABASE_URL, schema: service.replace(/-/g, '_') },
     heartbeatIntervalMs: parsed.HEARTBEAT_INTERVAL_MS ?? 15_000,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS ?? 25_000,
+    settings,
   };
+}
+
+/**
+ * The variables the settings class declares: its own properties, so each one needs an initialiser (the
+ * default, or `undefined`). An empty variable means "not set", so the default applies.
+ */
+function settingsFrom(
+  env: Record<string, string | undefined>,
+  settingsClass: Type<object>,
+): Record<string, string> {
+  const names = Object.keys(new settingsClass());
+  return Object.fromEntries(
+    names.flatMap((name) => (env[name] === undefined || env[name] === '' ? [] : [[name, env[name]]])),
+  );
 }

@@ -10,4 +10,9 @@ export interface ServiceDefinition {
   /** The app's TypeORM entities and migrations (its own schema). */
   entities?: Type[];
   migrations?: Type[];
+  /**
+   * The app's own environment settings: a class-validator class with defaults as property
+   * initialisers. Validated at start-up with the platform's variables; injected as SERVICE_SETTINGS.
+   */
+  settings?: Type<object>;
 }

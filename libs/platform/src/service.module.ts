@@ -8,7 +8,7 @@ import { HealthController } from './health.controller';
 import { HeartbeatService } from './heartbeat.service';
 import type { ServiceDefinition } from './service-definition';
 import type { ServiceConfig } from './service-config';
-import { SERVICE_CONFIG } from './tokens';
+import { SERVICE_CONFIG, SERVICE_SETTINGS } from './tokens';
 
 /** The root module of every service: the app's features on the platform's common parts. */
 @Module({})
@@ -41,8 +41,12 @@ export class ServiceModule {
         ...definition.imports,
       ],
       controllers: [HealthController],
-      providers: [{ provide: SERVICE_CONFIG, useValue: config }, HeartbeatService],
-      exports: [SERVICE_CONFIG],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: SERVICE_SETTINGS, useValue: config.settings },
+        HeartbeatService,
+      ],
+      exports: [SERVICE_CONFIG, SERVICE_SETTINGS],
     };
   }
 }

@@ -1,1 +1,4 @@
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+
+/** The app's settings object (an instance of ServiceDefinition.settings). */
+export const SERVICE_SETTINGS = Symbol('SERVICE_SETTINGS');
