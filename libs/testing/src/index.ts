@@ -8,3 +8,4 @@ export {
   uniqueName,
   type ReceivedRecord,
 } from './kafka-helpers';
+export { MllpClient, readAck } from './mllp-client';

@@ -1,0 +1,108 @@
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+
+const list = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '')
+    : value;
+
+/** The message types the transformer converts; anything else is refused at the edge with AR. */
+export const DEFAULT_MESSAGE_TYPES = [
+  'ADT^A01',
+  'ADT^A02',
+  'ADT^A03',
+  'ADT^A04',
+  'ADT^A08',
+  'ORM^O01',
+  'ORU^R01',
+  'SIU^S12',
+  'MDM^T02',
+];
+
+export const DEFAULT_VERSIONS = [
+  '2.1',
+  '2.2',
+  '2.3',
+  '2.3.1',
+  '2.4',
+  '2.5',
+  '2.5.1',
+  '2.6',
+  '2.7',
+  '2.7.1',
+  '2.8',
+];
+
+/** The gateway's environment; see apps/gateway/README.md. */
+export class GatewaySettings {
+  /** MLLP listener port; 0 picks a free port (tests), -1 turns the listener off. */
+  @Type(() => Number)
+  @IsInt({ message: 'MLLP_PORT must be an integer' })
+  @Min(-1, { message: 'MLLP_PORT must be -1 (off), 0 (any free port) or a port' })
+  @Max(65535, { message: 'MLLP_PORT must be at most 65535' })
+  MLLP_PORT = 2575;
+
+  @IsString()
+  MLLP_HOST = '0.0.0.0';
+
+  /** PEM certificate chain and key: both or neither. With them the listener speaks TLS only. */
+  @ValidateIf((s: GatewaySettings) => s.MLLP_TLS_KEY_FILE !== undefined)
+  @IsString({ message: 'MLLP_TLS_CERT_FILE is required with MLLP_TLS_KEY_FILE' })
+  MLLP_TLS_CERT_FILE?: string = undefined;
+
+  @ValidateIf((s: GatewaySettings) => s.MLLP_TLS_CERT_FILE !== undefined)
+  @IsString({ message: 'MLLP_TLS_KEY_FILE is required with MLLP_TLS_CERT_FILE' })
+  MLLP_TLS_KEY_FILE?: string = undefined;
+
+  /** CA bundle (PEM) for client certificates: when set, clients must present one it signed (mutual TLS). */
+  @IsOptional()
+  @IsString()
+  MLLP_TLS_CA_FILE?: string = undefined;
+
+  /** A connection with no traffic for this long is closed (half-open peers). */
+  @Type(() => Number)
+  @IsInt({ message: 'MLLP_IDLE_TIMEOUT_MS must be an integer' })
+  @Min(1_000, { message: 'MLLP_IDLE_TIMEOUT_MS must be at least 1000' })
+  MLLP_IDLE_TIMEOUT_MS = 600_000;
+
+  /** Largest message (or batch file) accepted, in bytes; larger ones get AR. Kafka's default limit is 1 MiB. */
+  @Type(() => Number)
+  @IsInt({ message: 'HL7_MAX_MESSAGE_BYTES must be an integer' })
+  @Min(1_024, { message: 'HL7_MAX_MESSAGE_BYTES must be at least 1024' })
+  @Max(1_000_000, { message: 'HL7_MAX_MESSAGE_BYTES must be at most 1000000 (the topic record limit)' })
+  HL7_MAX_MESSAGE_BYTES = 1_000_000;
+
+  /** A message re-sent with the same MSH-4 and MSH-10 within this window is acknowledged, not republished. 0 = off. */
+  @Type(() => Number)
+  @IsInt({ message: 'HL7_DEDUPE_WINDOW_SECONDS must be an integer' })
+  @Min(0)
+  HL7_DEDUPE_WINDOW_SECONDS = 86_400;
+
+  /** How long a sender waits for Kafka before getting AE (the send goes on; see the README). */
+  @Type(() => Number)
+  @IsInt({ message: 'HL7_PUBLISH_TIMEOUT_MS must be an integer' })
+  @Min(100, { message: 'HL7_PUBLISH_TIMEOUT_MS must be at least 100' })
+  HL7_PUBLISH_TIMEOUT_MS = 10_000;
+
+  /** MSH-9.1^MSH-9.2 values accepted, comma-separated. */
+  @Transform(list)
+  @Matches(/^[A-Z0-9]{3}\^[A-Z0-9]{3}$/, {
+    each: true,
+    message: 'HL7_MESSAGE_TYPES entries look like ADT^A01',
+  })
+  HL7_MESSAGE_TYPES: string[] = DEFAULT_MESSAGE_TYPES;
+
+  /** MSH-12.1 values accepted, comma-separated. */
+  @Transform(list)
+  @IsIn(
+    ['2.1', '2.2', '2.3', '2.3.1', '2.4', '2.5', '2.5.1', '2.6', '2.7', '2.7.1', '2.8', '2.8.1', '2.8.2'],
+    {
+      each: true,
+      message: 'HL7_VERSIONS entries must be HL7 v2 versions (2.1 … 2.8.2)',
+    },
+  )
+  HL7_VERSIONS: string[] = DEFAULT_VERSIONS;
+}
