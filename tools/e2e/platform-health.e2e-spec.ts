@@ -73,7 +73,13 @@ describe('the eight services (real processes, real broker, real Postgres)', () =
     for (const name of SERVICE_NAMES) {
       const port = await freePort();
       const child = spawn(process.execPath, [path.join(ROOT, `dist/apps/${name}/src/main.js`)], {
-        env: { ...env, PORT: String(port), HEARTBEAT_INTERVAL_MS: '1000', KAFKA_SESSION_TIMEOUT_MS: '6000' },
+        env: {
+          ...env,
+          PORT: String(port),
+          MLLP_PORT: '0',
+          HEARTBEAT_INTERVAL_MS: '1000',
+          KAFKA_SESSION_TIMEOUT_MS: '6000',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const output: string[] = [];

@@ -8,7 +8,7 @@ import { encodeMllp, MllpDecoder } from '@meridian/hl7';
  */
 export class MllpClient {
   private readonly replies: string[] = [];
-  private readonly waiters: ((reply: string) => void)[] = [];
+  private readonly waiters: { resolve: (reply: string) => void; reject: (error: Error) => void }[] = [];
   private closed = false;
 
   private constructor(readonly socket: Socket) {
@@ -17,11 +17,15 @@ export class MllpClient {
       for (const frame of decoder.push(chunk).frames) {
         const reply = frame.toString('utf8');
         const waiter = this.waiters.shift();
-        if (waiter) waiter(reply);
+        if (waiter) waiter.resolve(reply);
         else this.replies.push(reply);
       }
     });
-    socket.on('close', () => (this.closed = true));
+    socket.on('close', () => {
+      this.closed = true;
+      for (const waiter of this.waiters.splice(0))
+        waiter.reject(new Error('connection closed before a reply'));
+    });
     socket.on('error', () => undefined);
   }
 
@@ -40,18 +44,25 @@ export class MllpClient {
     this.socket.write(typeof message === 'string' ? encodeMllp(message) : message);
   }
 
-  /** The next reply, or an error naming the wait when none comes within `timeoutMs`. */
+  /** The next reply; an error when none comes within `timeoutMs` or the connection closes first. */
   async next(timeoutMs = 30_000): Promise<string> {
     const queued = this.replies.shift();
     if (queued !== undefined) return queued;
+    if (this.closed) throw new Error('connection closed before a reply');
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(new Error(`no MLLP reply within ${timeoutMs} ms${this.closed ? ' (connection closed)' : ''}`));
+        reject(new Error(`no MLLP reply within ${timeoutMs} ms`));
       }, timeoutMs);
-      const waiter = (reply: string): void => {
-        clearTimeout(timer);
-        resolve(reply);
+      const waiter = {
+        resolve: (reply: string): void => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+        reject: (error: Error): void => {
+          clearTimeout(timer);
+          reject(error);
+        },
       };
       this.waiters.push(waiter);
     });
