@@ -1,0 +1,104 @@
+import type { ResultGroup } from '../resources/diagnostic-report';
+import type { V2Message, V2Segment } from '../v2-reader';
+
+/** One ORDER / ORDER_OBSERVATION group: ORC and/or OBR with what follows them. */
+export interface OrderGroup {
+  orc?: V2Segment;
+  obr?: V2Segment;
+  tq1?: V2Segment;
+  /** NTEs on the order itself (after ORC/OBR, before any OBX). */
+  notes: V2Segment[];
+  dg1: V2Segment[];
+  results: ResultGroup[];
+  /** Order detail segments other than OBR (RXO, ODS…): an order this library does not map. */
+  otherDetail: V2Segment[];
+}
+
+export interface PatientGroup {
+  pid: V2Segment;
+  pd1?: V2Segment;
+  pv1?: V2Segment;
+  pv2?: V2Segment;
+  dg1: V2Segment[];
+  /** OBX outside any order. */
+  results: ResultGroup[];
+  orders: OrderGroup[];
+}
+
+const ORDER_DETAIL = new Set(['RXO', 'RXE', 'RXD', 'RXG', 'RXA', 'ODS', 'ODT', 'RQD', 'RQ1', 'BPO', 'BLG']);
+
+/**
+ * Groups the segments of an ORU/ORM by patient and order, leniently: an OBR right after an ORC
+ * joins it, any other ORC or OBR starts a new order, OBX/NTE attach to what precedes them.
+ * Orders seen before any PID are returned apart.
+ */
+export function groupOrders(msg: V2Message): { patients: PatientGroup[]; orphans: OrderGroup[] } {
+  const patients: PatientGroup[] = [];
+  const orphans: OrderGroup[] = [];
+  let patient: PatientGroup | undefined;
+  let order: OrderGroup | undefined;
+  let result: ResultGroup | undefined;
+  const newOrder = (): OrderGroup => {
+    const o: OrderGroup = { notes: [], dg1: [], results: [], otherDetail: [] };
+    (patient ? patient.orders : orphans).push(o);
+    return o;
+  };
+  for (const seg of msg.segments) {
+    switch (seg.name) {
+      case 'PID':
+        patient = { pid: seg, dg1: [], results: [], orders: [] };
+        patients.push(patient);
+        order = undefined;
+        result = undefined;
+        break;
+      case 'PD1':
+      case 'PV1':
+      case 'PV2':
+        if (patient && order === undefined) {
+          const key = seg.name.toLowerCase() as 'pd1' | 'pv1' | 'pv2';
+          patient[key] ??= seg;
+        }
+        result = undefined;
+        break;
+      case 'ORC':
+        order = newOrder();
+        order.orc = seg;
+        result = undefined;
+        break;
+      case 'OBR':
+        if (!(
+          order &&
+          order.orc &&
+          !order.obr &&
+          order.results.length === 0 &&
+          order.otherDetail.length === 0
+        )) {
+          order = newOrder();
+        }
+        order.obr = seg;
+        result = undefined;
+        break;
+      case 'TQ1':
+        if (order && !order.tq1) order.tq1 = seg;
+        break;
+      case 'OBX':
+        result = { obx: seg, notes: [] };
+        if (order) order.results.push(result);
+        else if (patient) patient.results.push(result);
+        break;
+      case 'NTE':
+        if (result) result.notes.push(seg);
+        else if (order) order.notes.push(seg);
+        break;
+      case 'DG1':
+        if (order) order.dg1.push(seg);
+        else if (patient) patient.dg1.push(seg);
+        result = undefined;
+        break;
+      default:
+        if (ORDER_DETAIL.has(seg.name) && order && !order.obr) order.otherDetail.push(seg);
+        result = undefined;
+    }
+  }
+  return { patients, orphans };
+}

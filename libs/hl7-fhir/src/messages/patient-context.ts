@@ -1,0 +1,83 @@
+import type { EntryMode } from '../bundle';
+import type { ConversionContext } from '../context';
+import { addCondition, type ConditionPlan, planCondition } from '../resources/condition';
+import { buildEncounter, type EncounterStatus, encounterIdentity } from '../resources/encounter';
+import { buildPatient, isConversionError } from '../resources/patient';
+import type { ConversionError } from '../types';
+import type { V2Segment } from '../v2-reader';
+
+/** The patient (and visit) the clinical resources of a message hang off. */
+export interface PatientContext {
+  patient: fhir4.Reference;
+  patientKey: string;
+  encounter?: fhir4.Reference;
+  encounterKey?: string;
+}
+
+export interface PatientSegments {
+  pid: V2Segment;
+  pd1?: V2Segment;
+  pv1?: V2Segment;
+  pv2?: V2Segment;
+  /** DG1s of the visit: Conditions, listed in Encounter.diagnosis. */
+  dg1: V2Segment[];
+}
+
+export interface PatientContextOptions {
+  mode: EntryMode;
+  /** null: no Encounter even when PV1 is there (A28/A31 person updates). */
+  encounterStatus: EncounterStatus | null;
+  appointment?: fhir4.Reference;
+}
+
+/** A PV1 that says something about a visit (not just 'PV1|1|N'). */
+function describesVisit(pv1: V2Segment): boolean {
+  const code = pv1.text(2)?.toUpperCase();
+  return (code !== undefined && code !== 'N') || [3, 7, 19, 44, 45].some((f) => pv1.rep(f) !== undefined);
+}
+
+export function buildPatientContext(
+  ctx: ConversionContext,
+  segs: PatientSegments,
+  options: PatientContextOptions,
+): PatientContext | ConversionError {
+  const patient = buildPatient(ctx, segs.pid, segs.pd1, options.mode);
+  if (isConversionError(patient)) return patient;
+  const result: PatientContext = { patient: patient.ref, patientKey: patient.key };
+
+  const pv1 = segs.pv1;
+  let plans: ConditionPlan[];
+  if (pv1 !== undefined && options.encounterStatus !== null && describesVisit(pv1)) {
+    const identity = encounterIdentity(ctx, pv1, patient.key);
+    const encounterRef = ctx.bundle.reference('Encounter', identity);
+    plans = segs.dg1
+      .map((dg1) =>
+        planCondition(ctx, {
+          dg1,
+          patient: patient.ref,
+          patientKey: patient.key,
+          encounter: encounterRef,
+          encounterKey: identity.key,
+        }),
+      )
+      .filter((p) => p !== undefined);
+    const encounter = buildEncounter(ctx, {
+      pv1,
+      pv2: segs.pv2,
+      patient: patient.ref,
+      patientKey: patient.key,
+      status: options.encounterStatus,
+      mode: options.mode,
+      diagnosis: plans.map((p) => p.diagnosis).filter((d) => d !== undefined),
+      appointment: options.appointment,
+    });
+    result.encounter = encounter.ref;
+    result.encounterKey = encounter.key;
+  } else {
+    plans = segs.dg1
+      .map((dg1) => planCondition(ctx, { dg1, patient: patient.ref, patientKey: patient.key }))
+      .filter((p) => p !== undefined);
+  }
+  for (const plan of plans) addCondition(ctx, plan);
+  return result;
+}

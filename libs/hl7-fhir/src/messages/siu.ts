@@ -1,0 +1,58 @@
+import type { ConversionContext } from '../context';
+import { appointmentIdentity, buildAppointment } from '../resources/appointment';
+import { isConversionError } from '../resources/patient';
+import type { ConversionError } from '../types';
+import type { V2Segment } from '../v2-reader';
+import { buildPatientContext, type PatientContext } from './patient-context';
+
+/** SIU events and the Appointment status they imply (undefined: from SCH-25). */
+export const SIU_EVENTS: Record<string, fhir4.Appointment['status'] | undefined> = {
+  S12: undefined,
+  S13: undefined,
+  S14: undefined,
+  S15: 'cancelled',
+  S17: 'entered-in-error',
+  S26: 'noshow',
+};
+
+const RESOURCE_SEGMENTS = new Set(['AIS', 'AIG', 'AIL', 'AIP']);
+
+/** SIU^S12 (and S13–S15, S17, S26): SCH + patient + resources → Appointment (+ Patient, planned Encounter). */
+export function convertSiu(ctx: ConversionContext, trigger: string): ConversionError | undefined {
+  const { msg } = ctx;
+  const sch = msg.first('SCH');
+  if (sch === undefined)
+    return { code: 'MISSING_SEGMENT', location: 'SCH', reason: 'SIU message without an SCH segment' };
+  const pid = msg.first('PID');
+  const resources = msg.segments.filter((s) => RESOURCE_SEGMENTS.has(s.name));
+  // NTEs right after SCH are about the appointment; those after resources or the patient are not.
+  const notes: V2Segment[] = [];
+  for (const seg of msg.segments.slice(msg.segments.indexOf(sch) + 1)) {
+    if (seg.name === 'NTE') notes.push(seg);
+    else if (seg.name !== 'TQ1' && seg.name !== 'TQ2') break;
+  }
+
+  let pc: PatientContext | undefined;
+  const fallbackKey = `message:${msg.msh.text(10) ?? ''}`;
+  if (pid !== undefined) {
+    const identity = appointmentIdentity(ctx, sch, fallbackKey);
+    const appointmentRef = ctx.bundle.reference('Appointment', identity);
+    const result = buildPatientContext(
+      ctx,
+      { pid, pd1: msg.first('PD1'), pv1: msg.first('PV1'), pv2: msg.first('PV2'), dg1: msg.all('DG1') },
+      {
+        mode: ctx.options.updatePatientFromAllMessages ? 'update' : 'create-if-missing',
+        encounterStatus: 'planned',
+        appointment: appointmentRef,
+      },
+    );
+    if (isConversionError(result)) return result;
+    pc = result;
+  }
+  buildAppointment(
+    ctx,
+    { sch, resources, notes, patient: pc?.patient, eventStatus: SIU_EVENTS[trigger] },
+    pc ? `${pc.patientKey}|${fallbackKey}` : fallbackKey,
+  );
+  return undefined;
+}

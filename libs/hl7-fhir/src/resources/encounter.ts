@@ -1,0 +1,122 @@
+import type { EntryMode } from '../bundle';
+import type { ConversionContext } from '../context';
+import { cwe, cx, tableConcept } from '../datatypes';
+import { V2_TABLE, V3 } from '../systems';
+import { ENCOUNTER_CLASS } from '../tables';
+import type { V2Segment } from '../v2-reader';
+import { locationRef } from './location';
+import { practitionerRef } from './practitioner';
+
+export interface EncounterResult {
+  ref: fhir4.Reference;
+  key: string;
+}
+
+/** Event-driven status, or undefined to derive it from PV1-44/45. */
+export type EncounterStatus = fhir4.Encounter['status'] | undefined;
+
+export interface EncounterInput {
+  pv1: V2Segment;
+  pv2?: V2Segment;
+  patient: fhir4.Reference;
+  patientKey: string;
+  status: EncounterStatus;
+  mode: EntryMode;
+  diagnosis?: fhir4.EncounterDiagnosis[];
+  appointment?: fhir4.Reference;
+}
+
+const PARTICIPATION = V3('ParticipationType');
+const PARTICIPANTS: [number, string, string][] = [
+  [7, 'ATND', 'attender'],
+  [8, 'REF', 'referrer'],
+  [9, 'CON', 'consultant'],
+  [17, 'ADM', 'admitter'],
+];
+
+/** The identity an Encounter is matched on: PV1-19 visit number, else derived from the patient and admit time. */
+export function encounterIdentity(
+  ctx: ConversionContext,
+  pv1: V2Segment,
+  patientKey: string,
+): { identifier?: fhir4.Identifier; key: string } {
+  const visit = pv1.rep(19);
+  const identifier = visit && cx(ctx, visit, pv1.loc(19), 'VN');
+  if (identifier?.system !== undefined && identifier.value !== undefined) {
+    return { identifier, key: `${identifier.system}|${identifier.value}` };
+  }
+  const admit = pv1.text(44);
+  return { key: `${patientKey}|${admit ?? `message:${ctx.msg.msh.text(10) ?? ''}`}` };
+}
+
+/** PV1 (+ PV2) → Encounter. */
+export function buildEncounter(ctx: ConversionContext, input: EncounterInput): EncounterResult {
+  const { pv1, pv2, patient, patientKey, mode } = input;
+  const { identifier, key } = encounterIdentity(ctx, pv1, patientKey);
+  if (pv1.repeats(3)) {
+    ctx.warn('UNEXPECTED_REPETITION', pv1.loc(3), 'PV1-3 does not repeat; only the first location is used');
+  }
+  const start = ctx.dateTime(pv1.text(44), pv1.loc(44));
+  const end = ctx.dateTime(pv1.text(45), pv1.loc(45));
+  const status =
+    input.status ?? (end !== undefined ? 'finished' : start !== undefined ? 'in-progress' : 'unknown');
+
+  const location: fhir4.EncounterLocation[] = [];
+  const current = locationRef(ctx, pv1.rep(3));
+  const prior = locationRef(ctx, pv1.rep(6));
+  const pending = locationRef(ctx, pv1.rep(42));
+  if (prior && prior.reference !== current?.reference)
+    location.push({ location: prior, status: 'completed' });
+  if (current) {
+    location.push({
+      location: current,
+      status: status === 'finished' ? 'completed' : status === 'planned' ? 'planned' : 'active',
+    });
+  }
+  if (pending && pending.reference !== current?.reference)
+    location.push({ location: pending, status: 'planned' });
+
+  const participant: fhir4.EncounterParticipant[] = [];
+  for (const [field, code, display] of PARTICIPANTS) {
+    for (const rep of pv1.reps(field)) {
+      const individual = practitionerRef(ctx, rep);
+      if (individual)
+        participant.push({ type: [{ coding: [{ system: PARTICIPATION, code, display }] }], individual });
+    }
+  }
+
+  const classCode = pv1.text(2)?.toUpperCase();
+  const mapped = classCode !== undefined ? ENCOUNTER_CLASS[classCode] : undefined;
+  let encounterClass: fhir4.Coding;
+  if (mapped) encounterClass = { system: V3('ActCode'), ...mapped };
+  else if (classCode !== undefined) encounterClass = { system: V2_TABLE('0004'), code: classCode };
+  else encounterClass = { system: V3('NullFlavor'), code: 'UNK', display: 'unknown' };
+
+  const preAdmit = pv1.rep(5);
+  const encounter: fhir4.Encounter = {
+    resourceType: 'Encounter',
+    identifier: identifier && [identifier],
+    status,
+    class: encounterClass,
+    type: [tableConcept(pv1.text(4), '0007')].filter((t) => t !== undefined),
+    serviceType: tableConcept(pv1.text(10), '0069'),
+    subject: patient,
+    participant,
+    appointment: input.appointment && [input.appointment],
+    period: start !== undefined || end !== undefined ? { start, end } : undefined,
+    reasonCode: pv2
+      ?.reps(3)
+      .map((r) => cwe(ctx, r))
+      .filter((c) => c !== undefined),
+    diagnosis: input.diagnosis,
+    hospitalization: {
+      preAdmissionIdentifier: preAdmit && cx(ctx, preAdmit, pv1.loc(5)),
+      admitSource: tableConcept(pv1.text(14), '0023'),
+      reAdmission: tableConcept(pv1.text(13), '0092'),
+      dischargeDisposition: tableConcept(pv1.text(36), '0112'),
+    },
+    location,
+  };
+  const ref = ctx.bundle.add(encounter, identifier ? { identifier, mode } : { key, mode });
+  return { ref, key };
+}
