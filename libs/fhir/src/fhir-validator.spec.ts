@@ -128,7 +128,37 @@ describe('validateFhirResource on anything', () => {
     ]);
   });
 
-  it('reports an error in cross-check mode only when FHIR.js fails on a resource the walker passed', () => {
+  it('reports an input whose members cannot be read', () => {
+    const unreadable = {
+      resourceType: 'Patient',
+      get gender(): string {
+        throw new Error('Zq7 female');
+      },
+    };
+    expect(validateFhirResource(unreadable)).toEqual({
+      valid: false,
+      issues: [{ severity: 'error', path: '', rule: 'json-type', message: 'the input could not be read' }],
+    });
+  });
+
+  it('reports a FHIR.js failure in cross-check mode when the walker passed the resource', () => {
+    let reads = 0;
+    // Readable once: by the walker, not by FHIR.js's copy.
+    const once = {
+      resourceType: 'Patient',
+      get gender(): string {
+        reads += 1;
+        if (reads > 1) throw new Error('read twice');
+        return 'female';
+      },
+    };
+    expect(crossChecked.validate(once)).toEqual({
+      valid: false,
+      issues: [{ severity: 'error', path: '', rule: 'fhirjs', message: 'FHIR.js failed on the resource' }],
+    });
+  });
+
+  it('adds no FHIR.js failure to a resource the walker already rejected', () => {
     const cyclic: Record<string, unknown> = { resourceType: 'Patient' };
     // JSON.stringify would fail on the cycle; the walker reports the depth first.
     cyclic.contained = [cyclic];

@@ -21,8 +21,16 @@ export class FhirValidator {
   validate(resource: unknown): FhirValidationResult {
     const defs = r4Definitions();
     const walker = new ResourceWalker(defs);
-    walker.walk(resource);
     let issues = walker.issues;
+    try {
+      walker.walk(resource);
+    } catch {
+      // Only a getter or proxy that throws gets here; its error may quote data, so it is dropped.
+      issues = [
+        ...issues,
+        { severity: 'error', path: '', rule: 'json-type', message: 'the input could not be read' },
+      ];
+    }
     if (this.options.fhirJsCrossCheck)
       issues = withFhirJsFindings(issues, fhirJsIssues(resource, defs, issues));
     return { valid: !issues.some((issue) => issue.severity === 'error'), issues };
