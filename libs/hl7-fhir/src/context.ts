@@ -31,6 +31,8 @@ export class ConversionContext {
   /** System for identifiers that name no assigning authority: they are only unique at the sender. */
   readonly senderSystem: string | undefined;
   private readonly codeSystemCache = new Map<string, string>();
+  /** The trigger event (MSH-9.2, or EVN-1 for senders before v2.3). */
+  trigger = '';
 
   constructor(
     readonly msg: V2Message,

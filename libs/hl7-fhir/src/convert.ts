@@ -107,6 +107,7 @@ function convert(message: Hl7Message, options: ConvertOptions): ConversionResult
         : 'message type is not converted to FHIR',
     });
   }
+  ctx.trigger = trigger;
   const recorded = recordedTime(ctx);
   if (typeof recorded !== 'string') return fail(recorded);
   const error = converter.convert(ctx, trigger);

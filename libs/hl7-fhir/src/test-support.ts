@@ -81,3 +81,11 @@ export function allStrings(value: unknown, out: string[] = []): string[] {
   else if (value && typeof value === 'object') for (const v of Object.values(value)) allStrings(v, out);
   return out;
 }
+
+/** A segment from its non-empty fields by number, so tests need not count delimiters: seg('PV1', { 2: 'I', 19: 'V1' }). */
+export function seg(name: string, fields: Record<number, string>): string {
+  const max = Math.max(0, ...Object.keys(fields).map(Number));
+  const parts = [name];
+  for (let i = 1; i <= max; i++) parts.push(fields[i] ?? '');
+  return parts.join('|');
+}

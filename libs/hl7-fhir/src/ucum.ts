@@ -190,13 +190,20 @@ const ALL: AtomSet = {
   plain: new Set([...CLINICAL_PLAIN, ...OTHER_PLAIN]),
 };
 
-function isSimpleUnit(unit: string, atoms: AtomSet): boolean {
-  if (atoms.metric.has(unit) || atoms.plain.has(unit)) return true;
+/** The atom of a simple unit (prefix removed), or undefined when it is not one. */
+function atomOf(unit: string, atoms: AtomSet): string | undefined {
+  if (atoms.metric.has(unit) || atoms.plain.has(unit)) return unit;
   for (const p of PREFIXES) {
-    if (unit.length > p.length && unit.startsWith(p) && atoms.metric.has(unit.slice(p.length))) return true;
+    if (unit.length > p.length && unit.startsWith(p) && atoms.metric.has(unit.slice(p.length))) return unit.slice(p.length);
   }
-  return false;
+  return undefined;
 }
+
+/**
+ * Clinical units raise lengths, times and powers of ten to an exponent (m2, s-1, 10*3); a local code
+ * such as 'U123' is not 'unit to the 123rd'.
+ */
+const EXPONENT_ATOMS = new Set(['m', 's', 'min', 'h', 'd', '10*', '10^', '[in_i]', '[ft_i]', 'L', 'l']);
 
 /** One component: a factor ('1', '1000'), an annotation, or an atom with optional exponent and annotation. */
 function isComponent(text: string, atoms: AtomSet): boolean {
@@ -209,7 +216,10 @@ function isComponent(text: string, atoms: AtomSet): boolean {
   if (/^\d+$/.test(body)) return true;
   if (body.startsWith('(') && body.endsWith(')')) return isTerm(body.slice(1, -1), atoms);
   const m = /^(.*?[^\d+-])([+-]?\d+)?$/.exec(body);
-  return m !== null && isSimpleUnit(m[1], atoms);
+  if (m === null) return false;
+  const atom = atomOf(m[1], atoms);
+  if (atom === undefined) return false;
+  return m[2] === undefined || atoms === ALL || (EXPONENT_ATOMS.has(atom) && m[2].replace(/^[+-]/, '').length <= 2);
 }
 
 /** Splits a term on '.' and '/' outside brackets, braces and parentheses. */

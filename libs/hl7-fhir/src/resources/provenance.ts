@@ -22,7 +22,7 @@ export function buildProvenance(ctx: ConversionContext, input: ProvenanceInput):
   const msh = ctx.msg.msh;
   const controlId = msh.text(10) ?? '';
   const code = msh.rep(9)?.text(1);
-  const trigger = msh.rep(9)?.text(2);
+  const trigger = ctx.trigger || undefined;
   const evn = ctx.msg.first('EVN');
   const occurred = evn && (ctx.dateTime(evn.text(6), evn.loc(6)) ?? ctx.dateTime(evn.text(2), evn.loc(2)));
   const application = msh.rep(3)?.text(1) ?? msh.rep(3)?.text(2);
