@@ -3,38 +3,22 @@
  * suite can stop it), the run's database, and their HTTP probes.
  */
 import { SERVICE_NAMES } from '@meridian/contracts';
-import { eventually, runLauncher, startLocalBroker } from '@meridian/testing';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  eventually,
+  getFrom as get,
+  runLauncher,
+  spawnBuiltService,
+  startLocalBroker,
+  type RunningService,
+} from '@meridian/testing';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
 const STATE = path.join(ROOT, '.cache/kafka', `e2e-${process.pid}.json`);
 const DATA_DIR = mkdtempSync(path.join(tmpdir(), 'meridian-e2e-kafka-'));
-
-interface Running {
-  name: string;
-  port: number;
-  process: ChildProcess;
-  output: string[];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function get(port: number, route: string): Promise<{ status: number; body: string }> {
-  const response = await fetch(`http://127.0.0.1:${port}${route}`);
-  return { status: response.status, body: await response.text() };
-}
 
 /** Checks the text exposition format line by line: HELP and TYPE per family, sample syntax. */
 function prometheusProblems(text: string): string[] {
@@ -61,31 +45,21 @@ function prometheusProblems(text: string): string[] {
 
 describe('the eight services (real processes, real broker, real Postgres)', () => {
   let brokers: string;
-  const running: Running[] = [];
+  const running: RunningService[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'dist/apps/gateway/src/main.js'))) {
-      throw new Error('dist/ is missing: run `npm run build` first (tools/test does)');
-    }
     brokers = await startLocalBroker(['--state', STATE, '--dir', DATA_DIR]);
     const env = { ...process.env, KAFKA_BROKERS: brokers };
     execFileSync(process.execPath, [path.join(ROOT, 'dist/tools/provision/provision-topics.js')], { env });
     for (const name of SERVICE_NAMES) {
-      const port = await freePort();
-      const child = spawn(process.execPath, [path.join(ROOT, `dist/apps/${name}/src/main.js`)], {
-        env: {
+      running.push(
+        await spawnBuiltService(name, {
           ...env,
-          PORT: String(port),
           MLLP_PORT: '0',
           HEARTBEAT_INTERVAL_MS: '1000',
           KAFKA_SESSION_TIMEOUT_MS: '6000',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const output: string[] = [];
-      child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-      child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-      running.push({ name, port, process: child, output });
+        }),
+      );
     }
   });
 

@@ -9,3 +9,4 @@ export {
   type ReceivedRecord,
 } from './kafka-helpers';
 export { MllpClient, readAck } from './mllp-client';
+export { freePort, getFrom, spawnBuiltService, type RunningService } from './built-services';

@@ -1,0 +1,83 @@
+import { Controller, Inject, Logger } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { type CloudEvent, createCloudEvent, FHIR_BUNDLE_V1, TOPICS } from '@meridian/contracts';
+import { validateFhirResource } from '@meridian/fhir';
+import { type Hl7Error, parseHl7 } from '@meridian/hl7';
+import { convertHl7ToFhir, uuidV5 } from '@meridian/hl7-fhir';
+import { EventProducer, PermanentError } from '@meridian/kafka';
+import { SERVICE_SETTINGS } from '@meridian/platform';
+import type { TransformerSettings } from '../transformer.settings';
+
+const SOURCE = '/meridian/transformer';
+
+/**
+ * hl7.v2.inbound.v1 → fhir.r4.inbound.v1: parse, convert to one transaction Bundle, validate every
+ * resource against FHIR R4, publish. Anything that cannot become valid FHIR is a permanent error: the
+ * record goes to the DLQ with the reason (positions and rules, never values) and nothing goes downstream.
+ */
+@Controller()
+export class Hl7ToFhirHandler {
+  private readonly logger = new Logger('Hl7ToFhir');
+
+  constructor(
+    private readonly producer: EventProducer,
+    @Inject(SERVICE_SETTINGS) private readonly settings: TransformerSettings,
+  ) {}
+
+  @EventPattern(TOPICS.hl7Inbound.name)
+  async convert(@Payload() event: CloudEvent<unknown>): Promise<void> {
+    if (typeof event.data !== 'string') throw new PermanentError('the record holds no ER7 text');
+    const parsed = parseHl7(event.data);
+    if (!parsed.ok) throw new PermanentError(`not a valid HL7 v2 message: ${describeHl7Error(parsed.error)}`);
+    const message = parsed.message;
+    const result = convertHl7ToFhir(message, {
+      identifierSystems: this.settings.HL7_IDENTIFIER_SYSTEMS,
+      defaultTimeZone: this.settings.HL7_DEFAULT_TIME_ZONE,
+      integrationId: event.integrationid,
+      validate: validateFhirResource,
+    });
+    if (!result.ok) {
+      const { code, location, reason } = result.error;
+      throw new PermanentError(`conversion failed: ${code}${location ? ` at ${location}` : ''}: ${reason}`);
+    }
+    if (result.warnings.length > 0) {
+      this.logger.warn({
+        msg: 'converted with warnings',
+        eventId: event.id,
+        warnings: result.warnings.map((w) => `${w.code} ${w.location}: ${w.reason}`),
+      });
+    }
+    const { code, trigger } = message.messageType;
+    const integration = event.integrationid ?? `hl7:${message.sendingFacility || message.sendingApplication}`;
+    await this.producer.publish(TOPICS.fhirInbound.name, [
+      {
+        key: bundleKey(result.bundle, integration),
+        event: createCloudEvent({
+          // Derived from the input's id: reprocessing the same record republishes the same event,
+          // which consumers dedupe on (ce_source, ce_id).
+          id: uuidV5(`${event.source}\u001f${event.id}\u001f${SOURCE}`),
+          source: SOURCE,
+          type: FHIR_BUNDLE_V1,
+          subject: `${code}^${trigger}`,
+          causationid: event.id,
+          correlationid: event.correlationid ?? event.id,
+          integrationid: event.integrationid,
+          data: result.bundle,
+        }),
+      },
+    ]);
+  }
+}
+
+/** The topic's key: "<integration>|<system>|<value>" of the Patient's first identifier, or the integration alone. */
+export function bundleKey(bundle: fhir4.Bundle, integration: string): string {
+  const patient = bundle.entry?.find((e) => e.resource?.resourceType === 'Patient')?.resource as
+    fhir4.Patient | undefined;
+  const identifier = patient?.identifier?.find((i) => i.value !== undefined);
+  return identifier ? `${integration}|${identifier.system ?? ''}|${identifier.value}` : integration;
+}
+
+function describeHl7Error(error: Hl7Error): string {
+  const where = [error.segment, error.sequence, error.field].filter((p) => p !== undefined).join(' ');
+  return `${error.reason}${where ? ` (${where})` : ''} [HL7 error ${error.code}]`;
+}

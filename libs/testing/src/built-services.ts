@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+/** A built service running as its own process, as in production. */
+export interface RunningService {
+  name: string;
+  port: number;
+  process: ChildProcess;
+  /** Everything it wrote to stdout and stderr, for failure messages. */
+  output: string[];
+}
+
+/** A TCP port free at the time of asking. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Starts `dist/apps/<name>/src/main.js` on a free HTTP port with `env` (tools/test builds dist first). */
+export async function spawnBuiltService(
+  name: string,
+  env: Record<string, string | undefined>,
+): Promise<RunningService> {
+  const main = path.join(ROOT, `dist/apps/${name}/src/main.js`);
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (tools/test does)`);
+  const port = await freePort();
+  const child = spawn(process.execPath, [main], {
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  return { name, port, process: child, output };
+}
+
+/** GET on a running service's HTTP port. */
+export async function getFrom(port: number, route: string): Promise<{ status: number; body: string }> {
+  const response = await fetch(`http://127.0.0.1:${port}${route}`);
+  return { status: response.status, body: await response.text() };
+}
