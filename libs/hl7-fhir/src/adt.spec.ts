@@ -49,7 +49,15 @@ describe('ADT A01 (admit)', () => {
       'AL1|1|DA|70618^Penicillin^RXNORM|SV|HIVES~RASH|20200101',
       'AL1|2|FA|^Peanuts|MO',
       'AL1|3|DA||MI',
-      seg('DG1', { 1: '1', 2: 'I10', 3: 'I20.9^Angina pectoris, unspecified^I10C', 4: 'Angina', 5: '202405061200', 6: 'A', 15: '1' }),
+      seg('DG1', {
+        1: '1',
+        2: 'I10',
+        3: 'I20.9^Angina pectoris, unspecified^I10C',
+        4: 'Angina',
+        5: '202405061200',
+        6: 'A',
+        15: '1',
+      }),
       seg('IN1', {
         1: '1',
         2: 'PLAN001^Gold Plan',
@@ -90,24 +98,51 @@ describe('ADT A01 (admit)', () => {
       { system: 'phone', value: '(555)555-2005', use: 'work' },
     ]);
     expect(patient.address).toEqual([
-      { use: 'home', line: ['2222 HOME STREET', 'APT 2'], city: 'GREENSBORO', district: '37081', state: 'NC', postalCode: '27401-1020', country: 'USA' },
-      { type: 'postal', line: ['PO BOX 9'], city: 'GREENSBORO', state: 'NC', postalCode: '27402', country: 'USA' },
+      {
+        use: 'home',
+        line: ['2222 HOME STREET', 'APT 2'],
+        city: 'GREENSBORO',
+        district: '37081',
+        state: 'NC',
+        postalCode: '27401-1020',
+        country: 'USA',
+      },
+      {
+        type: 'postal',
+        line: ['PO BOX 9'],
+        city: 'GREENSBORO',
+        state: 'NC',
+        postalCode: '27402',
+        country: 'USA',
+      },
     ]);
-    expect(patient.communication?.[0].language.coding?.[0]).toMatchObject({ code: 'ENG', display: 'English' });
+    expect(patient.communication?.[0].language.coding?.[0]).toMatchObject({
+      code: 'ENG',
+      display: 'English',
+    });
     expect(patient.maritalStatus?.coding?.[0]).toMatchObject({ code: 'M' });
     expect(patient.birthDate).toBe('1961-06-15');
-    expect(c.entry(patient).request).toEqual({ method: 'PUT', url: 'Patient?identifier=urn:meridian:id:GHH|PATID1234' });
+    expect(c.entry(patient).request).toEqual({
+      method: 'PUT',
+      url: 'Patient?identifier=urn:meridian:id:GHH|PATID1234',
+    });
   });
 
   it('maps PV1/PV2 to an in-progress Encounter with location, participants, period and reason', () => {
     const enc = c.one('Encounter');
     expect(enc.status).toBe('in-progress');
-    expect(enc.class).toMatchObject({ code: 'IMP', system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode' });
+    expect(enc.class).toMatchObject({
+      code: 'IMP',
+      system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+    });
     expect(enc.period).toEqual({ start: '2024-05-06T12:00:00-04:00' });
     expect(c.entry(enc).request?.url).toBe('Encounter?identifier=urn:meridian:id:GHH|V1001');
     expect(enc.participant?.map((p) => p.type?.[0].coding?.[0].code)).toEqual(['ATND', 'REF', 'ADM']);
     const attending = c.resolve(enc.participant?.[0].individual) as fhir4.Practitioner;
-    expect(attending.identifier?.[0]).toMatchObject({ system: 'http://hl7.org/fhir/sid/us-npi', value: '004777' });
+    expect(attending.identifier?.[0]).toMatchObject({
+      system: 'http://hl7.org/fhir/sid/us-npi',
+      value: '004777',
+    });
     expect(enc.participant?.[2].individual?.reference).toBe(enc.participant?.[0].individual?.reference);
     expect(c.all('Practitioner')).toHaveLength(2);
     const location = c.resolve(enc.location?.[0].location) as fhir4.Location;
@@ -122,7 +157,9 @@ describe('ADT A01 (admit)', () => {
     const [rp] = c.all('RelatedPerson');
     expect(rp.relationship?.map((r) => r.coding?.[0].code)).toEqual(['SPO', 'EC']);
     expect(rp.telecom?.map((t) => t.use)).toEqual(['home', 'work']);
-    expect(c.warnings).toContainEqual(expect.objectContaining({ code: 'SEGMENT_SKIPPED', location: 'NK1[2]' }));
+    expect(c.warnings).toContainEqual(
+      expect.objectContaining({ code: 'SEGMENT_SKIPPED', location: 'NK1[2]' }),
+    );
 
     const allergies = c.all('AllergyIntolerance');
     expect(allergies).toHaveLength(2);
@@ -134,10 +171,15 @@ describe('ADT A01 (admit)', () => {
       onsetDateTime: '2020-01-01',
     });
     expect(allergies[1].code).toEqual({ text: 'Peanuts' });
-    expect(c.warnings).toContainEqual(expect.objectContaining({ code: 'MISSING_VALUE', location: 'AL1[3]-3' }));
+    expect(c.warnings).toContainEqual(
+      expect.objectContaining({ code: 'MISSING_VALUE', location: 'AL1[3]-3' }),
+    );
 
     const condition = c.one('Condition');
-    expect(condition.code?.coding?.[0]).toMatchObject({ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'I20.9' });
+    expect(condition.code?.coding?.[0]).toMatchObject({
+      system: 'http://hl7.org/fhir/sid/icd-10-cm',
+      code: 'I20.9',
+    });
     expect(condition.onsetDateTime).toBe('2024-05-06T12:00:00Z');
 
     const coverage = c.one('Coverage');
@@ -153,7 +195,12 @@ describe('ADT A01 (admit)', () => {
     expect(payor).toMatchObject({ name: 'ACME INSURANCE', identifier: [{ value: 'IC123' }] });
 
     const [height, note] = c.all('Observation');
-    expect(height.valueQuantity).toEqual({ value: 180, unit: 'cm', system: 'http://unitsofmeasure.org', code: 'cm' });
+    expect(height.valueQuantity).toEqual({
+      value: 180,
+      unit: 'cm',
+      system: 'http://unitsofmeasure.org',
+      code: 'cm',
+    });
     expect(height.effectiveDateTime).toBe('2024-05-06T12:15:00-04:00');
     expect(c.resolve(height.encounter)).toBe(c.one('Encounter'));
     expect(note.valueString).toBe('Patient says & complains of pain');
@@ -182,7 +229,17 @@ describe('ADT A01 (admit)', () => {
 describe('ADT events', () => {
   it('A02 transfer: prior location completed, new location active', () => {
     const c = convertText(
-      er7(MSH('A02'), PID, seg('PV1', { 2: 'I', 3: '3000^3012^02', 6: '2000^2012^01', 19: 'V1001^^^GHH^VN', 44: '202405061200' })),
+      er7(
+        MSH('A02'),
+        PID,
+        seg('PV1', {
+          2: 'I',
+          3: '3000^3012^02',
+          6: '2000^2012^01',
+          19: 'V1001^^^GHH^VN',
+          44: '202405061200',
+        }),
+      ),
     );
     const enc = c.one('Encounter');
     expect(enc.status).toBe('in-progress');
@@ -197,7 +254,14 @@ describe('ADT events', () => {
       er7(
         MSH('A03'),
         PID,
-        seg('PV1', { 2: 'I', 3: '2000^2012^01', 19: 'V1001^^^GHH^VN', 36: '01', 44: '202405061200', 45: '20240510093000' }),
+        seg('PV1', {
+          2: 'I',
+          3: '2000^2012^01',
+          19: 'V1001^^^GHH^VN',
+          36: '01',
+          44: '202405061200',
+          45: '20240510093000',
+        }),
       ),
     );
     const enc = c.one('Encounter');
@@ -208,12 +272,16 @@ describe('ADT events', () => {
   });
 
   it('A04 register: arrived outpatient', () => {
-    const enc = convertText(er7(MSH('A04'), PID, seg('PV1', { 2: 'O', 3: 'CLINIC^^^GHH', 19: 'V2002^^^GHH^VN' }))).one('Encounter');
+    const enc = convertText(
+      er7(MSH('A04'), PID, seg('PV1', { 2: 'O', 3: 'CLINIC^^^GHH', 19: 'V2002^^^GHH^VN' })),
+    ).one('Encounter');
     expect(enc).toMatchObject({ status: 'arrived', class: { code: 'AMB' } });
   });
 
   it('A08 update: the Patient is updated; the Encounter status comes from PV1-44/45', () => {
-    const c = convertText(er7(MSH('A08'), PID, seg('PV1', { 2: 'E', 19: 'V3003^^^GHH^VN', 44: '202405061200' })));
+    const c = convertText(
+      er7(MSH('A08'), PID, seg('PV1', { 2: 'E', 19: 'V3003^^^GHH^VN', 44: '202405061200' })),
+    );
     expect(c.entry(c.one('Patient')).request?.method).toBe('PUT');
     expect(c.one('Encounter')).toMatchObject({ status: 'in-progress', class: { code: 'EMER' } });
     const noDates = convertText(er7(MSH('A08'), PID, seg('PV1', { 2: 'E', 19: 'V3003^^^GHH^VN' })));
@@ -253,7 +321,9 @@ describe('PID details', () => {
     );
     const p = c.one('Patient');
     expect(p.birthDate).toBe('2000-01-02');
-    expect((p as { _birthDate?: fhir4.Element })._birthDate?.extension?.[0].valueDateTime).toBe('2000-01-02T15:30:00-05:00');
+    expect((p as { _birthDate?: fhir4.Element })._birthDate?.extension?.[0].valueDateTime).toBe(
+      '2000-01-02T15:30:00-05:00',
+    );
     expect(p.multipleBirthInteger).toBe(2);
     expect(p.deceasedDateTime).toBe('2024-01-01T12:00:00Z');
     expect(p.name?.[1]).toEqual({ use: 'usual', family: 'DOE', given: ['JANIE'] });
@@ -264,7 +334,9 @@ describe('PID details', () => {
   });
 
   it('deceased indicator without a date, partial birth dates', () => {
-    const p = convertText(er7(MSH('A08'), seg('PID', { 3: 'X1^^^GHH', 5: 'DOE', 7: '198005', 8: 'U', 30: 'N' }))).one('Patient');
+    const p = convertText(
+      er7(MSH('A08'), seg('PID', { 3: 'X1^^^GHH', 5: 'DOE', 7: '198005', 8: 'U', 30: 'N' })),
+    ).one('Patient');
     expect(p).toMatchObject({ birthDate: '1980-05', gender: 'unknown', deceasedBoolean: false });
   });
 });
@@ -275,13 +347,20 @@ describe('failures are values', () => {
       const result = convertHl7ToFhir(parse(er7(`MSH|^~\\&|A|F|B|G|20240101||${type}|1|P|2.5`, PID)));
       expect(result).toEqual({
         ok: false,
-        error: { code: 'UNSUPPORTED_MESSAGE_TYPE', location: 'MSH-9', reason: `message type ${type} is not converted to FHIR` },
+        error: {
+          code: 'UNSUPPORTED_MESSAGE_TYPE',
+          location: 'MSH-9',
+          reason: `message type ${type} is not converted to FHIR`,
+        },
       });
     }
   });
 
   it('missing PID, or a patient without any identifier', () => {
-    expect(convertHl7ToFhir(parse(er7(MSH('A01'), PV1)))).toMatchObject({ ok: false, error: { code: 'MISSING_SEGMENT', location: 'PID' } });
+    expect(convertHl7ToFhir(parse(er7(MSH('A01'), PV1)))).toMatchObject({
+      ok: false,
+      error: { code: 'MISSING_SEGMENT', location: 'PID' },
+    });
     expect(convertHl7ToFhir(parse(er7(MSH('A01'), 'PID|1||||DOE^JOHN')))).toMatchObject({
       ok: false,
       error: { code: 'MISSING_PATIENT_IDENTIFIER', location: 'PID-3' },
@@ -294,20 +373,33 @@ describe('failures are values', () => {
       error: { code: 'MISSING_MESSAGE_TIME' },
     });
     const m = parse(er7(MSH('A01'), PID));
-    expect(convertHl7ToFhir(m, { defaultTimeZone: 'Nowhere/Land' })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTIONS' } });
-    expect(convertHl7ToFhir(m, { recordedAt: 'yesterday' })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTIONS' } });
+    expect(convertHl7ToFhir(m, { defaultTimeZone: 'Nowhere/Land' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_OPTIONS' },
+    });
+    expect(convertHl7ToFhir(m, { recordedAt: 'yesterday' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_OPTIONS' },
+    });
   });
 
   it('a validator rejecting a resource fails the conversion without quoting its message', () => {
     const result = convertHl7ToFhir(parse(er7(MSH('A01'), PID)), {
       validate: (r) =>
         (r as fhir4.FhirResource).resourceType === 'Patient'
-          ? { valid: false, issues: [{ severity: 'error', path: 'Patient.name[0]', message: 'EVERYMAN is wrong' }] }
+          ? {
+              valid: false,
+              issues: [{ severity: 'error', path: 'Patient.name[0]', message: 'EVERYMAN is wrong' }],
+            }
           : { valid: true, issues: [] },
     });
     expect(result).toEqual({
       ok: false,
-      error: { code: 'FHIR_VALIDATION_FAILED', location: 'Patient Patient.name[0]', reason: 'produced Patient is not valid FHIR R4' },
+      error: {
+        code: 'FHIR_VALIDATION_FAILED',
+        location: 'Patient Patient.name[0]',
+        reason: 'produced Patient is not valid FHIR R4',
+      },
     });
     const ok = convertHl7ToFhir(parse(er7(MSH('A01'), PID)), { validate: validateFhirResource });
     expect(ok.ok).toBe(true);
@@ -338,7 +430,10 @@ describe('options', () => {
 
   it('identifierSystems override by namespace or universal id; defaultSystemBase for the rest', () => {
     const c = convertText(m.raw, {
-      identifierSystems: { GHH: 'https://ghh.example.org/mrn', '2.16.840.1.113883.19.5': 'https://ghh.example.org/pi' },
+      identifierSystems: {
+        GHH: 'https://ghh.example.org/mrn',
+        '2.16.840.1.113883.19.5': 'https://ghh.example.org/pi',
+      },
       defaultSystemBase: 'urn:acme:',
     });
     expect(c.one('Patient').identifier?.map((i) => i.system)).toEqual([
@@ -352,19 +447,34 @@ describe('options', () => {
   });
 
   it('defaultTimeZone applies to times without an offset, recordedAt to the Provenance', () => {
-    const c = convertText(m.raw, { defaultTimeZone: 'America/New_York', recordedAt: '2024-05-06T16:31:00Z', integrationId: 'ghh-adt' });
+    const c = convertText(m.raw, {
+      defaultTimeZone: 'America/New_York',
+      recordedAt: '2024-05-06T16:31:00Z',
+      integrationId: 'ghh-adt',
+    });
     const prov = c.one('Provenance');
     expect(prov.recorded).toBe('2024-05-06T16:31:00Z');
     expect(c.bundle.timestamp).toBe('2024-05-06T16:31:00Z');
     expect(prov.agent?.[1].who.identifier?.value).toBe('ghh-adt');
-    const plain = convertText(er7(MSH('A03'), PID, seg('PV1', { 2: 'I', 19: 'V1', 44: '202401151200', 45: '202407151200' })), {
-      defaultTimeZone: 'America/New_York',
+    const plain = convertText(
+      er7(MSH('A03'), PID, seg('PV1', { 2: 'I', 19: 'V1', 44: '202401151200', 45: '202407151200' })),
+      {
+        defaultTimeZone: 'America/New_York',
+      },
+    );
+    expect(plain.one('Encounter').period).toEqual({
+      start: '2024-01-15T12:00:00-05:00',
+      end: '2024-07-15T12:00:00-04:00',
     });
-    expect(plain.one('Encounter').period).toEqual({ start: '2024-01-15T12:00:00-05:00', end: '2024-07-15T12:00:00-04:00' });
   });
 
   it('updatePatientFromAllMessages switches non-ADT messages from create-if-missing to update', () => {
-    const oru = er7(MSH('A01').replace('ADT^A01^ADT_A01', 'ORU^R01'), PID, 'OBR|1||F1^LAB|GLU^Glucose^L|||20240101', 'OBX|1|NM|GLU^Glucose^L||5|mmol/L|||||F');
+    const oru = er7(
+      MSH('A01').replace('ADT^A01^ADT_A01', 'ORU^R01'),
+      PID,
+      'OBR|1||F1^LAB|GLU^Glucose^L|||20240101',
+      'OBX|1|NM|GLU^Glucose^L||5|mmol/L|||||F',
+    );
     const created = convertText(oru);
     expect(created.entry(created.one('Patient')).request).toEqual({
       method: 'POST',
@@ -372,6 +482,9 @@ describe('options', () => {
       ifNoneExist: 'identifier=urn:meridian:id:GHH|PATID1234',
     });
     const updated = convertText(oru, { updatePatientFromAllMessages: true });
-    expect(updated.entry(updated.one('Patient')).request).toEqual({ method: 'PUT', url: 'Patient?identifier=urn:meridian:id:GHH|PATID1234' });
+    expect(updated.entry(updated.one('Patient')).request).toEqual({
+      method: 'PUT',
+      url: 'Patient?identifier=urn:meridian:id:GHH|PATID1234',
+    });
   });
 });

@@ -8,7 +8,16 @@ const MSH = 'MSH|^~\\&|LAB|ACME LAB|EHR|GHH|20240506123000-0400||ORU^R01^ORU_R01
 const PID = seg('PID', { 1: '1', 3: 'MRN77^^^GHH^MR', 5: 'DOE^JANE', 7: '1970', 8: 'F' });
 const ORC = seg('ORC', { 1: 'RE', 2: 'PL-1^EHR', 3: 'FL-1^LAB', 12: '1234567893^SMITH^JOHN^^^^^^NPI' });
 const OBR = (n: number, extra: Record<number, string> = {}) =>
-  seg('OBR', { 1: String(n), 2: 'PL-1^EHR', 3: 'FL-1^LAB', 4: '24323-8^Comprehensive metabolic panel^LN', 7: '202405061000-0400', 22: '202405061130-0400', 25: 'F', ...extra });
+  seg('OBR', {
+    1: String(n),
+    2: 'PL-1^EHR',
+    3: 'FL-1^LAB',
+    4: '24323-8^Comprehensive metabolic panel^LN',
+    7: '202405061000-0400',
+    22: '202405061130-0400',
+    25: 'F',
+    ...extra,
+  });
 const OBX = (n: number, type: string, code: string, value: string, more: Record<number, string> = {}) =>
   seg('OBX', { 1: String(n), 2: type, 3: code, 5: value, 11: 'F', ...more });
 
@@ -20,7 +29,12 @@ describe('ORU^R01 → DiagnosticReport + Observations', () => {
       ORC,
       OBR(1),
       'NTE|1|L|Specimen slightly hemolyzed',
-      OBX(1, 'NM', '2345-7^Glucose^LN', '182', { 6: 'mg/dL^mg/dL^UCUM', 7: '70-99', 8: 'H', 14: '202405061005-0400' }),
+      OBX(1, 'NM', '2345-7^Glucose^LN', '182', {
+        6: 'mg/dL^mg/dL^UCUM',
+        7: '70-99',
+        8: 'H',
+        14: '202405061005-0400',
+      }),
       OBX(2, 'NM', '2951-2^Sodium^LN', '<120', { 6: 'mmol/L', 7: '136-145', 8: 'LL~A' }),
       OBX(3, 'SN', '5196-1^HBsAg^LN', '>^1000', { 6: 'IU/mL' }),
       OBX(4, 'SN', '5130-0^Titer^LN', '^1^:^128'),
@@ -70,14 +84,28 @@ describe('ORU^R01 → DiagnosticReport + Observations', () => {
       status: 'final',
       valueQuantity: { value: 182, unit: 'mg/dL', system: UCUM, code: 'mg/dL' },
       referenceRange: [{ low: { value: 70, code: 'mg/dL' }, high: { value: 99 }, text: '70-99' }],
-      interpretation: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'H' }] }],
+      interpretation: [
+        {
+          coding: [
+            { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'H' },
+          ],
+        },
+      ],
       effectiveDateTime: '2024-05-06T10:05:00-04:00',
       issued: '2024-05-06T11:30:00-04:00',
     });
-    expect(bySet(2).valueQuantity).toEqual({ value: 120, comparator: '<', unit: 'mmol/L', system: UCUM, code: 'mmol/L' });
+    expect(bySet(2).valueQuantity).toEqual({
+      value: 120,
+      comparator: '<',
+      unit: 'mmol/L',
+      system: UCUM,
+      code: 'mmol/L',
+    });
     expect(bySet(2).interpretation?.map((i) => i.coding?.[0].code)).toEqual(['LL', 'A']);
     expect(bySet(2).effectiveDateTime).toBe('2024-05-06T10:00:00-04:00');
-    expect(c.warnings).toContainEqual(expect.objectContaining({ code: 'INVALID_NUMBER', location: 'OBX[2]-5' }));
+    expect(c.warnings).toContainEqual(
+      expect.objectContaining({ code: 'INVALID_NUMBER', location: 'OBX[2]-5' }),
+    );
   });
 
   it('SN: comparator, ratio, range; non-UCUM units keep their text only', () => {
@@ -115,16 +143,26 @@ describe('ORU^R01 → DiagnosticReport + Observations', () => {
 
   it('unknown value type: warning + valueString; an unreadable NM is kept as a string', () => {
     expect(bySet(15).valueString).toBe('abc def');
-    expect(c.warnings).toContainEqual(expect.objectContaining({ code: 'UNKNOWN_VALUE_TYPE', location: 'OBX[15]-2' }));
+    expect(c.warnings).toContainEqual(
+      expect.objectContaining({ code: 'UNKNOWN_VALUE_TYPE', location: 'OBX[15]-2' }),
+    );
     const cancelled = obs.find((o) => o.code.coding?.[0].code === '2093-3');
     expect(cancelled).toMatchObject({ status: 'cancelled', valueString: 'not done' });
-    expect(c.warnings).toContainEqual(expect.objectContaining({ code: 'INVALID_NUMBER', location: 'OBX[17]-5' }));
+    expect(c.warnings).toContainEqual(
+      expect.objectContaining({ code: 'INVALID_NUMBER', location: 'OBX[17]-5' }),
+    );
   });
 
   it('OBX-21 gives the Observation an identifier and a conditional update', () => {
     const withId = obs.find((o) => o.identifier !== undefined);
-    expect(c.entry(withId as fhir4.Observation).request?.url).toBe('Observation?identifier=urn:meridian:id:LAB|OBS-18');
-    expect(obs.filter((o) => o.identifier === undefined).every((o) => c.entry(o).request?.url === `Observation/${o.id}`)).toBe(true);
+    expect(c.entry(withId as fhir4.Observation).request?.url).toBe(
+      'Observation?identifier=urn:meridian:id:LAB|OBS-18',
+    );
+    expect(
+      obs
+        .filter((o) => o.identifier === undefined)
+        .every((o) => c.entry(o).request?.url === `Observation/${o.id}`),
+    ).toBe(true);
   });
 
   it('is valid FHIR R4', () => {
@@ -153,7 +191,15 @@ describe('ORU structure', () => {
 
   it('several patients in one message', () => {
     const c = convertText(
-      er7(MSH, PID, OBR(1), OBX(1, 'NM', 'A^A^L', '1'), seg('PID', { 1: '2', 3: 'MRN88^^^GHH^MR' }), OBR(1, { 2: 'PL-9', 3: 'FL-9' }), OBX(1, 'NM', 'A^A^L', '2')),
+      er7(
+        MSH,
+        PID,
+        OBR(1),
+        OBX(1, 'NM', 'A^A^L', '1'),
+        seg('PID', { 1: '2', 3: 'MRN88^^^GHH^MR' }),
+        OBR(1, { 2: 'PL-9', 3: 'FL-9' }),
+        OBX(1, 'NM', 'A^A^L', '2'),
+      ),
     );
     const [r1, r2] = c.all('DiagnosticReport');
     const [p1, p2] = c.all('Patient');
@@ -164,15 +210,25 @@ describe('ORU structure', () => {
   it('a report without order numbers is keyed on patient, code and time; without code it is unknown', () => {
     const c = convertText(er7(MSH, PID, seg('OBR', { 1: '1', 7: '20240506' }), OBX(1, 'ST', 'X^X^L', 'v')));
     const report = c.one('DiagnosticReport');
-    expect(report.code).toEqual({ extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] });
+    expect(report.code).toEqual({
+      extension: [
+        { url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' },
+      ],
+    });
     expect(c.entry(report).request?.url).toBe(`DiagnosticReport/${report.id}`);
     expect(report.status).toBe('unknown');
     expect(validateFhirResource(c.bundle).valid).toBe(true);
   });
 
   it('missing PID or OBR is an error', () => {
-    expect(convertHl7ToFhir(parse(er7(MSH, OBR(1))))).toMatchObject({ ok: false, error: { code: 'MISSING_SEGMENT', location: 'PID' } });
-    expect(convertHl7ToFhir(parse(er7(MSH, PID, ORC)))).toMatchObject({ ok: false, error: { code: 'MISSING_SEGMENT', location: 'OBR' } });
+    expect(convertHl7ToFhir(parse(er7(MSH, OBR(1))))).toMatchObject({
+      ok: false,
+      error: { code: 'MISSING_SEGMENT', location: 'PID' },
+    });
+    expect(convertHl7ToFhir(parse(er7(MSH, PID, ORC)))).toMatchObject({
+      ok: false,
+      error: { code: 'MISSING_SEGMENT', location: 'OBR' },
+    });
   });
 
   it('a unit code that is not UCUM but whose text is keeps the code in an extension', () => {
@@ -182,7 +238,12 @@ describe('ORU structure', () => {
       unit: 'mmol/L',
       system: UCUM,
       code: 'mmol/L',
-      extension: [{ url: EXT_ORIGINAL_UNIT, valueCoding: { system: 'urn:meridian:codesystem:99LAB', code: 'U123', display: 'mmol/L' } }],
+      extension: [
+        {
+          url: EXT_ORIGINAL_UNIT,
+          valueCoding: { system: 'urn:meridian:codesystem:99LAB', code: 'U123', display: 'mmol/L' },
+        },
+      ],
     });
   });
 });

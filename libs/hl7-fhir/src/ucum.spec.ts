@@ -47,6 +47,7 @@ describe('UCUM recognition', () => {
     '',
     'mg//dL',
     '(mg',
+    'U123',
   ])('%s is not taken for UCUM without the sender saying so', (unit) => {
     expect(isUcum(unit)).toBe(false);
   });

@@ -194,7 +194,8 @@ const ALL: AtomSet = {
 function atomOf(unit: string, atoms: AtomSet): string | undefined {
   if (atoms.metric.has(unit) || atoms.plain.has(unit)) return unit;
   for (const p of PREFIXES) {
-    if (unit.length > p.length && unit.startsWith(p) && atoms.metric.has(unit.slice(p.length))) return unit.slice(p.length);
+    if (unit.length > p.length && unit.startsWith(p) && atoms.metric.has(unit.slice(p.length)))
+      return unit.slice(p.length);
   }
   return undefined;
 }
@@ -219,7 +220,9 @@ function isComponent(text: string, atoms: AtomSet): boolean {
   if (m === null) return false;
   const atom = atomOf(m[1], atoms);
   if (atom === undefined) return false;
-  return m[2] === undefined || atoms === ALL || (EXPONENT_ATOMS.has(atom) && m[2].replace(/^[+-]/, '').length <= 2);
+  return (
+    m[2] === undefined || atoms === ALL || (EXPONENT_ATOMS.has(atom) && m[2].replace(/^[+-]/, '').length <= 2)
+  );
 }
 
 /** Splits a term on '.' and '/' outside brackets, braces and parentheses. */

@@ -35,6 +35,8 @@ export function appointmentIdentity(
   };
 }
 
+const APPOINTMENT_TYPES = new Set(['ROUTINE', 'WALKIN', 'CHECKUP', 'FOLLOWUP', 'EMERGENCY']);
+
 const DURATION_UNITS: Record<string, number> = {
   S: 1 / 60,
   SEC: 1 / 60,
@@ -197,7 +199,13 @@ export function buildAppointment(
   }
 
   const cancelled = status === 'cancelled' || status === 'noshow';
+  // SCH-6 is the reason for the scheduling event: for a cancellation, why it was cancelled.
   const eventReason = cwe(ctx, sch.rep(6));
+  // SCH-7: a table 0276 code (ROUTINE, WALKIN, CHECKUP, FOLLOWUP, EMERGENCY) is the appointment type
+  // FHIR binds to that table; anything else is the clinical reason for the visit.
+  const reason = sch.rep(7);
+  const reasonCode = normaliseCode(reason?.text(1))?.toUpperCase();
+  const isType = reasonCode !== undefined && APPOINTMENT_TYPES.has(reasonCode);
   const comments = notesOf(input.notes).map((n) => n.text);
   const appointment: fhir4.Appointment = {
     resourceType: 'Appointment',
@@ -205,8 +213,8 @@ export function buildAppointment(
     status,
     cancelationReason: cancelled ? eventReason : undefined,
     serviceType,
-    appointmentType: cweInTable(ctx, sch.rep(7), '0276'),
-    reasonCode: !cancelled && eventReason ? [eventReason] : undefined,
+    appointmentType: isType ? cweInTable(ctx, reason, '0276') : undefined,
+    reasonCode: isType ? undefined : [cwe(ctx, reason)].filter((c) => c !== undefined),
     start,
     end,
     minutesDuration: duration !== undefined && duration > 0 ? duration : undefined,

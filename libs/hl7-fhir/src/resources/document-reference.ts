@@ -66,7 +66,9 @@ export function documentContent(
         );
       }
       // A blank line is content in a document, so empty repetitions are kept as empty lines.
-      for (const rep of obx.allReps(5)) lines.push(rep.wholeText() ?? '');
+      const reps = obx.allReps(5);
+      if (reps.length === 0) lines.push('');
+      for (const rep of reps) lines.push(rep.wholeText() ?? '');
     }
   }
   const content: fhir4.DocumentReferenceContent[] = [];
