@@ -55,9 +55,25 @@ export {
 export { FHIR_BUNDLE_V1, FHIR_JSON_CONTENT_TYPE } from './events/fhir-bundle/fhir-bundle.event';
 export { HL7_V2_ER7_CONTENT_TYPE, HL7_V2_RECEIVED_V1 } from './events/hl7-v2-received/hl7-v2-received.event';
 export {
-  EncryptedCredentials,
+  AUTHENTICATION_TYPES,
+  AuthenticationSettings,
+  CONFLICT_RESOLUTIONS,
+  CONNECTION_TYPES,
+  ConnectionSettings,
+  DataMappingSettings,
   IntegrationConfigPayload,
+  MonitoringSettings,
+  RetryPolicySettings,
+  SEALED_CREDENTIALS,
+  SYNC_DIRECTIONS,
+  SYNC_FREQUENCIES,
+  SynchronizationSettings,
+  SYSTEM_TYPES,
+  type AuthenticationType,
+  type ConflictResolution,
+  type SystemType,
 } from './events/integration-config/integration-config.payload';
+export { INTEGRATION_PROPERTIES } from './events/integration-config/integration-config.schema';
 export { INTEGRATION_CONFIG_V1 } from './events/integration-config/integration-config.event';
 export {
   IntegrationLifecyclePayload,

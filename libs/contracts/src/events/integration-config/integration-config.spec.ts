@@ -15,14 +15,31 @@ describe(IntegrationConfigPayload.name, () => {
     });
   });
 
-  it('rejects credentials that are not base64 ciphertext', () => {
+  it('rejects credentials that are not a sealed envelope', () => {
+    expect(
+      validatePayload(IntegrationConfigPayload, { ...golden.value, credentials: 'plain password!' }),
+    ).toEqual({
+      ok: false,
+      errors: ['credentials: matches'],
+    });
+  });
+
+  it('requires a cron expression for scheduled synchronization and checks nested settings', () => {
     const value = {
       ...golden.value,
-      credentials: { ...golden.value.credentials, ciphertext: 'plain password!' },
+      synchronization: { ...golden.value.synchronization, cron: undefined },
+      connection: {
+        ...golden.value.connection,
+        retryPolicy: { maxAttempts: 0, backoff: 'sometimes', base: 1 },
+      },
     };
     expect(validatePayload(IntegrationConfigPayload, value)).toEqual({
       ok: false,
-      errors: ['credentials.ciphertext: isBase64'],
+      errors: [
+        'connection.retryPolicy.maxAttempts: min',
+        'connection.retryPolicy.backoff: isIn',
+        'synchronization.cron: matches',
+      ],
     });
   });
 
