@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { KafkaConnection, kafkaMetrics, KafkaTransport } from '@meridian/kafka';
 import { JsonLogger } from '@meridian/observability';
 import { Registry } from 'prom-client';
@@ -46,6 +47,14 @@ export async function startService(
     // Registered before the microservice inherits the app's config, so its handlers get it too.
     app.useGlobalFilters(new RethrowRpcErrors(app.getHttpAdapter()));
     app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+    if (definition.openApi) {
+      const document = new DocumentBuilder()
+        .setTitle(definition.openApi.title)
+        .setDescription(definition.openApi.description)
+        .setVersion(config.version)
+        .build();
+      SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, document));
+    }
     if (options.handleSignals ?? true) exitOnSignals(app, config.shutdownTimeoutMs);
     await app.startAllMicroservices();
     await app.listen(config.port);

@@ -1,6 +1,12 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Controller, Get, Optional, ServiceUnavailableException } from '@nestjs/common';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { KafkaConnection, KafkaHealthIndicator } from '@meridian/kafka';
+import { IntegrationConfigView } from './integration-config.view';
 
 @Controller('health')
 export class HealthController {
@@ -9,6 +15,8 @@ export class HealthController {
     private readonly kafka: KafkaHealthIndicator,
     private readonly database: TypeOrmHealthIndicator,
     private readonly connection: KafkaConnection,
+    private readonly indicators: HealthIndicatorService,
+    @Optional() private readonly configs?: IntegrationConfigView,
   ) {}
 
   /**
@@ -28,13 +36,27 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Kafka (broker reachable, producer connected, consumers in their groups) and the database; 503 otherwise. */
+  /**
+   * Kafka (broker reachable, producer connected, consumers in their groups), the database, and for
+   * services that keep integration configurations, those loaded; 503 otherwise.
+   */
   @Get('ready')
   @HealthCheck()
   ready() {
+    const configs = this.configs;
     return this.health.check([
       () => this.kafka.isHealthy('kafka'),
       () => this.database.pingCheck('database', { timeout: 1_500 }),
+      ...(configs
+        ? [
+            () => {
+              const indicator = this.indicators.check('integrationConfigs');
+              return configs.isLoaded
+                ? indicator.up({ integrations: configs.all().length })
+                : indicator.down({ reason: 'still reading integration.config.v1' });
+            },
+          ]
+        : []),
     ]);
   }
 }

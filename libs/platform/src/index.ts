@@ -2,6 +2,7 @@ export { runService, startService, type StartOptions } from './bootstrap';
 export { ensureSchema } from './database-schema';
 export { HealthController } from './health.controller';
 export { HeartbeatService } from './heartbeat.service';
+export { IntegrationConfigView, type IntegrationConfigListener } from './integration-config.view';
 export { RethrowRpcErrors } from './rethrow-rpc-errors.filter';
 export type { ServiceDefinition } from './service-definition';
 export { ConfigError, loadServiceConfig, type ServiceConfig } from './service-config';

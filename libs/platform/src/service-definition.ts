@@ -15,4 +15,8 @@ export interface ServiceDefinition {
    * initialisers. Validated at start-up with the platform's variables; injected as SERVICE_SETTINGS.
    */
   settings?: Type<object>;
+  /** Keep every integration's configuration in memory (IntegrationConfigView), ready once loaded. */
+  integrationConfigs?: boolean;
+  /** Serve an OpenAPI document of the app's HTTP API at /api/docs (UI) and /api/docs-json. */
+  openApi?: { title: string; description: string };
 }

@@ -6,6 +6,7 @@ import { ObservabilityModule } from '@meridian/observability';
 import { ensureSchema } from './database-schema';
 import { HealthController } from './health.controller';
 import { HeartbeatService } from './heartbeat.service';
+import { IntegrationConfigView } from './integration-config.view';
 import type { ServiceDefinition } from './service-definition';
 import type { ServiceConfig } from './service-config';
 import { SERVICE_CONFIG, SERVICE_SETTINGS } from './tokens';
@@ -45,8 +46,13 @@ export class ServiceModule {
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: SERVICE_SETTINGS, useValue: config.settings },
         HeartbeatService,
+        ...(definition.integrationConfigs ? [IntegrationConfigView] : []),
       ],
-      exports: [SERVICE_CONFIG, SERVICE_SETTINGS],
+      exports: [
+        SERVICE_CONFIG,
+        SERVICE_SETTINGS,
+        ...(definition.integrationConfigs ? [IntegrationConfigView] : []),
+      ],
     };
   }
 }
