@@ -1,7 +1,8 @@
 // Starts Kafka (unless KAFKA_BROKERS is set), makes sure the database exists, provisions topics,
 // starts the eight services with logs under .cache/platform/logs, and reports when each is ready.
 import { spawn, execFileSync } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -54,6 +55,19 @@ async function waitReady(name, port) {
   );
 }
 
+/**
+ * A credentials key for this machine's platform, made once and kept in .cache (never committed), so
+ * integrations saved with secrets still open after a restart. Production passes CREDENTIALS_KEYS from a secret.
+ */
+function localCredentialsKeys() {
+  const file = path.join(ROOT, '.cache/platform/credentials.keys');
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `local:${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
 async function main() {
   mkdirSync(LOGS, { recursive: true });
   let broker;
@@ -64,7 +78,12 @@ async function main() {
     brokers = broker.brokers;
   }
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/meridian';
-  const env = { ...process.env, KAFKA_BROKERS: brokers, DATABASE_URL: databaseUrl };
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: brokers,
+    DATABASE_URL: databaseUrl,
+    CREDENTIALS_KEYS: process.env.CREDENTIALS_KEYS ?? localCredentialsKeys(),
+  };
   try {
     await ensureDatabase(databaseUrl);
     log(`Kafka ${brokers}; Postgres ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`);

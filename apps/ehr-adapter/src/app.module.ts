@@ -8,4 +8,5 @@ export const ehrAdapterService: ServiceDefinition = {
   name: 'ehr-adapter',
   defaultPort: 3003,
   imports: [EhrAdapterModule],
+  integrationConfigs: true,
 };

@@ -7,12 +7,18 @@ import { Hl7HttpController } from './hl7/hl7-http.controller';
 import { Hl7IntakeService } from './hl7/hl7-intake.service';
 import { Hl7Received } from './hl7/hl7-received.entity';
 import { MllpServer } from './hl7/mllp.server';
+import { Integration } from './integrations/integration.entity';
+import { IntegrationsController } from './integrations/integrations.controller';
+import { IntegrationsService } from './integrations/integrations.service';
 import { Hl7Received1764000000000 } from './migrations/1764000000000-hl7-received';
+import { IntegrationsOutbox1764100000000 } from './migrations/1764100000000-integrations-outbox';
+import { OutboxRecord } from './outbox/outbox-record.entity';
+import { OutboxRelay } from './outbox/outbox.relay';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Hl7Received])],
-  controllers: [Hl7HttpController],
-  providers: [Hl7DedupeRepository, Hl7IntakeService, MllpServer],
+  imports: [TypeOrmModule.forFeature([Hl7Received, Integration, OutboxRecord])],
+  controllers: [Hl7HttpController, IntegrationsController],
+  providers: [Hl7DedupeRepository, Hl7IntakeService, MllpServer, OutboxRelay, IntegrationsService],
 })
 export class GatewayModule {}
 
@@ -20,7 +26,12 @@ export const gatewayService: ServiceDefinition = {
   name: 'gateway',
   defaultPort: 3000,
   imports: [GatewayModule],
-  entities: [Hl7Received],
-  migrations: [Hl7Received1764000000000],
+  entities: [Hl7Received, Integration, OutboxRecord],
+  migrations: [Hl7Received1764000000000, IntegrationsOutbox1764100000000],
   settings: GatewaySettings,
+  openApi: {
+    title: 'Meridian management API',
+    description:
+      'Integrations and HL7 v2 intake. Every change to an integration reaches the services over Kafka.',
+  },
 };

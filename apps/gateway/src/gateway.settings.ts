@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsEncryptionKeys } from '@meridian/security';
 
 const list = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string'
@@ -105,4 +106,17 @@ export class GatewaySettings {
     },
   )
   HL7_VERSIONS: string[] = DEFAULT_VERSIONS;
+
+  /**
+   * Key ring for integration credentials, `<keyId>:<base64 32-byte key>,…` (from a secret). Without it
+   * the API refuses to store credentials. New secrets are sealed under CREDENTIALS_ACTIVE_KEY_ID (default:
+   * the first key); the others still open older envelopes, so keys rotate without downtime.
+   */
+  @IsOptional()
+  @IsEncryptionKeys()
+  CREDENTIALS_KEYS?: string = undefined;
+
+  @IsOptional()
+  @IsString()
+  CREDENTIALS_ACTIVE_KEY_ID?: string = undefined;
 }

@@ -8,4 +8,5 @@ export const orchestratorService: ServiceDefinition = {
   name: 'orchestrator',
   defaultPort: 3001,
   imports: [OrchestratorModule],
+  integrationConfigs: true,
 };

@@ -1,0 +1,48 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+const schemaOf = (runner: QueryRunner): string =>
+  `"${(runner.connection.options as { schema?: string }).schema ?? 'public'}"`;
+
+export class IntegrationsOutbox1764100000000 implements MigrationInterface {
+  name = 'IntegrationsOutbox1764100000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    const schema = schemaOf(runner);
+    await runner.query(`
+      CREATE TABLE ${schema}."integrations" (
+        id uuid PRIMARY KEY,
+        facility text NOT NULL,
+        system_type text NOT NULL,
+        system_name text NOT NULL,
+        vendor text,
+        system_version text,
+        connection jsonb NOT NULL,
+        data_mapping jsonb,
+        synchronization jsonb NOT NULL,
+        monitoring jsonb,
+        active boolean NOT NULL,
+        credentials text,
+        version integer NOT NULL CHECK (version >= 1),
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      )`);
+    await runner.query(`CREATE INDEX integrations_facility ON ${schema}."integrations" (facility)`);
+    await runner.query(`
+      CREATE TABLE ${schema}."outbox" (
+        id bigserial PRIMARY KEY,
+        topic text NOT NULL,
+        key text NOT NULL,
+        headers jsonb NOT NULL,
+        value bytea,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        published_at timestamptz
+      )`);
+    await runner.query(`CREATE INDEX outbox_pending ON ${schema}."outbox" (id) WHERE published_at IS NULL`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    const schema = schemaOf(runner);
+    await runner.query(`DROP TABLE ${schema}."outbox"`);
+    await runner.query(`DROP TABLE ${schema}."integrations"`);
+  }
+}
