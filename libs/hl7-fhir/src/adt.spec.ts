@@ -367,6 +367,14 @@ describe('failures are values', () => {
     });
   });
 
+  it('no message time: EVN-2 stands in, with a warning; neither is an error', () => {
+    const byEvent = convertText(er7('MSH|^~\\&|A|F|B|G|||ADT^A01|1|P|2.5', 'EVN|A01|202401021530', PID));
+    expect(byEvent.one('Provenance').recorded).toBe('2024-01-02T15:30:00Z');
+    expect(byEvent.warnings).toContainEqual(
+      expect.objectContaining({ code: 'MISSING_VALUE', location: 'MSH-7' }),
+    );
+  });
+
   it('no message time, or unusable options', () => {
     expect(convertHl7ToFhir(parse(er7('MSH|^~\\&|A|F|B|G|||ADT^A01|1|P|2.5', PID)))).toMatchObject({
       ok: false,

@@ -39,23 +39,22 @@ export function prune<T>(value: T): T {
 
 function pruneValue(value: unknown): unknown {
   if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    const out = value.map(pruneValue).filter((v) => v !== undefined);
-    return out.length === 0 ? undefined : out;
-  }
-  if (typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    let any = false;
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      const pruned = pruneValue(v);
-      if (pruned !== undefined) {
-        out[k] = pruned;
-        any = true;
-      }
+    let out: unknown[] | undefined;
+    for (const item of value) {
+      const pruned = pruneValue(item);
+      if (pruned !== undefined) (out ??= []).push(pruned);
     }
-    return any ? out : undefined;
+    return out;
   }
-  return value;
+  let out: Record<string, unknown> | undefined;
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const pruned = pruneValue(record[key]);
+    if (pruned !== undefined) (out ??= {})[key] = pruned;
+  }
+  return out;
 }
 
 interface Entry {
@@ -68,30 +67,46 @@ interface Entry {
 export class BundleBuilder {
   private readonly entries: Entry[] = [];
   private readonly byKey = new Map<string, Entry>();
+  private readonly ids = new Map<string, string>();
 
   /** `scope` (the sending facility) is part of every derived id. */
   constructor(private readonly scope: string) {}
 
-  private identity(type: string, options: AddOptions): { id: string; query: string | undefined } {
-    const query = options.identifier ? identifierQuery(options.identifier) : undefined;
-    const key =
-      query !== undefined ? `${options.identifier?.system}|${options.identifier?.value}` : options.key;
-    if (key === undefined) throw new Error(`${type} added without identifier or key`);
-    return { id: deterministicId(this.scope, type, key), query };
+  /** What the resource is matched on: `system|value` of its identifier, else its key. */
+  private keyOf(type: string, options: AddOptions): { key: string; identifier?: fhir4.Identifier } {
+    const identifier = options.identifier;
+    if (identifier?.system !== undefined && identifier.value !== undefined) {
+      return { key: `${identifier.system}|${identifier.value}`, identifier };
+    }
+    if (options.key === undefined) throw new Error(`${type} added without identifier or key`);
+    return { key: options.key };
+  }
+
+  /** Derived ids, each hashed once: a practitioner or location is often named many times in a message. */
+  private idOf(type: string, key: string): string {
+    const cacheKey = `${type}\u001f${key}`;
+    let id = this.ids.get(cacheKey);
+    if (id === undefined) {
+      id = deterministicId(this.scope, type, key);
+      this.ids.set(cacheKey, id);
+    }
+    return id;
   }
 
   /** The reference a resource will have once added (to point at it before it is built). */
   reference(type: string, options: AddOptions): fhir4.Reference {
-    return { reference: `urn:uuid:${this.identity(type, options).id}` };
+    return { reference: `urn:uuid:${this.idOf(type, this.keyOf(type, options).key)}` };
   }
 
   /** Adds a resource (pruned) and returns the reference other resources of the bundle use. */
   add(resource: fhir4.FhirResource, options: AddOptions): fhir4.Reference {
     const type = resource.resourceType;
-    const { id, query } = this.identity(type, options);
+    const { key, identifier } = this.keyOf(type, options);
+    const id = this.idOf(type, key);
     const fullUrl = `urn:uuid:${id}`;
     const existing = this.byKey.get(`${type}/${id}`);
     if (existing) return { reference: existing.fullUrl };
+    const query = identifier && identifierQuery(identifier);
 
     let request: fhir4.BundleEntryRequest;
     let body: fhir4.FhirResource;
@@ -127,13 +142,11 @@ export class BundleBuilder {
       .map((e, i) => ({ e, i, rank: ENTRY_RANK[e.resource.resourceType] ?? 3 }))
       .sort((a, b) => a.rank - b.rank || a.i - b.i)
       .map(({ e }) => e);
-    return prune<fhir4.Bundle>({
-      resourceType: 'Bundle',
-      id,
-      type: 'transaction',
-      timestamp,
-      entry: ordered.map((e) => ({ fullUrl: e.fullUrl, resource: e.resource, request: e.request })),
-    });
+    // Entries were pruned when added.
+    const bundle: fhir4.Bundle = { resourceType: 'Bundle', id, type: 'transaction' };
+    if (timestamp !== undefined) bundle.timestamp = timestamp;
+    bundle.entry = ordered.map((e) => ({ fullUrl: e.fullUrl, resource: e.resource, request: e.request }));
+    return bundle;
   }
 }
 

@@ -35,7 +35,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 
 const fail = (error: ConversionError): ConversionResult => ({ ok: false, error });
 
-/** Provenance.recorded: the option, else MSH-7 (a broken MSH-7 gives its valid date prefix, with a warning). */
+/** Provenance.recorded: the option, else MSH-7 (a broken MSH-7 gives its valid date prefix, with a warning), else EVN-2. */
 function recordedTime(ctx: ConversionContext): string | ConversionError {
   const option = ctx.options.recordedAt;
   if (option !== undefined) {
@@ -60,10 +60,15 @@ function recordedTime(ctx: ConversionContext): string | ConversionError {
     );
     return toFhirInstant(lenient, ctx.tz);
   }
+  const byEvent = parseV2DateTime(ctx.msg.first('EVN')?.text(2));
+  if (byEvent) {
+    ctx.warn('MISSING_VALUE', 'MSH-7', 'message time missing or unusable; the event time (EVN-2) is used');
+    return toFhirInstant(byEvent, ctx.tz);
+  }
   return {
     code: 'MISSING_MESSAGE_TIME',
     location: 'MSH-7',
-    reason: 'message time (MSH-7) missing or unusable and no recordedAt option given',
+    reason: 'message time (MSH-7, else EVN-2) missing or unusable and no recordedAt option given',
   };
 }
 
