@@ -367,6 +367,16 @@ describe('failures are values', () => {
     });
   });
 
+  it('a patient identifier with no system at all is written by derived id, not by a value-only search', () => {
+    const c = convertText(
+      er7('MSH|^~\\&|||||20240101||ADT^A01|1|P|2.5', seg('PID', { 3: '12345', 5: 'DOE' })),
+    );
+    const patient = c.one('Patient');
+    expect(patient.identifier).toEqual([{ value: '12345' }]);
+    expect(c.entry(patient).request).toEqual({ method: 'PUT', url: `Patient/${patient.id}` });
+    expect(c.warnings).toContainEqual(expect.objectContaining({ code: 'MISSING_VALUE', location: 'PID-3' }));
+  });
+
   it('no message time: EVN-2 stands in, with a warning; neither is an error', () => {
     const byEvent = convertText(er7('MSH|^~\\&|A|F|B|G|||ADT^A01|1|P|2.5', 'EVN|A01|202401021530', PID));
     expect(byEvent.one('Provenance').recorded).toBe('2024-01-02T15:30:00Z');

@@ -95,6 +95,13 @@ describe('ORM^O01 → ServiceRequest', () => {
     expect(validateFhirResource(c.bundle).valid).toBe(true);
   });
 
+  it('a PV1 with neither visit number nor admit time writes no Encounter (it could not be matched again)', () => {
+    const c2 = convertText(er7(MSH, PID, seg('PV1', { 2: 'O', 7: '99^DOC^A' }), ...ORDER.slice(0, 2)));
+    expect(c2.all('Encounter')).toHaveLength(0);
+    expect(c2.one('ServiceRequest').encounter).toBeUndefined();
+    expect(c2.warnings).toContainEqual(expect.objectContaining({ code: 'SEGMENT_SKIPPED', location: 'PV1' }));
+  });
+
   it('status from ORC-5, else ORC-1', () => {
     const status = (orc: Record<number, string>) =>
       convertText(

@@ -56,7 +56,11 @@ export function convertAdt(ctx: ConversionContext, trigger: string): ConversionE
   const patientCtx = buildPatientContext(
     ctx,
     { pid, pd1: msg.first('PD1'), pv1: msg.first('PV1'), pv2: msg.first('PV2'), dg1: msg.all('DG1') },
-    { mode: 'update', encounterStatus: ADT_EVENTS[trigger] },
+    {
+      mode: 'update',
+      encounterStatus: ADT_EVENTS[trigger],
+      encounterFallbackKey: `message:${msg.msh.text(10) ?? ''}`,
+    },
   );
   if (isConversionError(patientCtx)) return patientCtx;
   const { patient, patientKey, encounter, encounterKey } = patientCtx;

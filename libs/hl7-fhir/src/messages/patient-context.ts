@@ -27,6 +27,8 @@ export interface PatientContextOptions {
   mode: EntryMode;
   /** null: no Encounter even when PV1 is there (A28/A31 person updates). */
   encounterStatus: EncounterStatus | null;
+  /** Identifies the visit when PV1 has neither visit number nor admit time; without it no Encounter is written. */
+  encounterFallbackKey?: string;
   appointment?: fhir4.Reference;
 }
 
@@ -47,8 +49,17 @@ export function buildPatientContext(
 
   const pv1 = segs.pv1;
   let plans: ConditionPlan[];
-  if (pv1 !== undefined && options.encounterStatus !== null && describesVisit(pv1)) {
-    const identity = encounterIdentity(ctx, pv1, patient.key);
+  const status = options.encounterStatus;
+  const visit = pv1 !== undefined && status !== null && describesVisit(pv1) ? pv1 : undefined;
+  const identity = visit && encounterIdentity(ctx, visit, patient.key, options.encounterFallbackKey);
+  if (visit !== undefined && identity === undefined) {
+    ctx.warn(
+      'SEGMENT_SKIPPED',
+      visit.loc(),
+      'visit has no visit number (PV1-19) or admit time (PV1-44) to be told apart by; no Encounter written',
+    );
+  }
+  if (visit !== undefined && identity !== undefined && status !== null) {
     const encounterRef = ctx.bundle.reference('Encounter', identity);
     plans = segs.dg1
       .map((dg1) =>
@@ -62,11 +73,12 @@ export function buildPatientContext(
       )
       .filter((p) => p !== undefined);
     const encounter = buildEncounter(ctx, {
-      pv1,
+      pv1: visit,
       pv2: segs.pv2,
       patient: patient.ref,
       patientKey: patient.key,
-      status: options.encounterStatus,
+      identity,
+      status,
       mode: options.mode,
       diagnosis: plans.map((p) => p.diagnosis).filter((d) => d !== undefined),
       appointment: options.appointment,

@@ -43,6 +43,7 @@ export function convertSiu(ctx: ConversionContext, trigger: string): ConversionE
       {
         mode: ctx.options.updatePatientFromAllMessages ? 'update' : 'create-if-missing',
         encounterStatus: 'planned',
+        encounterFallbackKey: `appointment:${identity.key}`,
         appointment: appointmentRef,
       },
     );

@@ -1,4 +1,5 @@
 import type { ConversionContext } from '../context';
+import { parseV2DateTime, toFhirInstant } from '../datetime';
 import { ei, identifier, normaliseCode } from '../datatypes';
 import { V2_TABLE, V3 } from '../systems';
 import { DOC_AVAILABILITY, DOC_STATUS, DOCUMENT_TYPE_LOINC } from '../tables';
@@ -108,7 +109,9 @@ export function buildDocumentReference(
   const confidentiality = normaliseCode(txa.text(18))?.toUpperCase();
   const parent = ei(ctx, txa.rep(13));
   const activity = ctx.dateTime(txa.text(4), txa.loc(4));
-  const date = ctx.instant(txa.text(6), txa.loc(6)) ?? ctx.instant(txa.text(4), txa.loc(4));
+  // TXA-6 and TXA-4 were read (and warned about) above: parsed again quietly as instants.
+  const origination = parseV2DateTime(txa.text(6)) ?? parseV2DateTime(txa.text(4));
+  const date = origination && origination.year >= 1800 ? toFhirInstant(origination, ctx.tz) : undefined;
 
   const authors = txa
     .reps(9)

@@ -20,6 +20,7 @@ export interface EncounterInput {
   pv2?: V2Segment;
   patient: fhir4.Reference;
   patientKey: string;
+  identity: EncounterIdentity;
   status: EncounterStatus;
   mode: EntryMode;
   diagnosis?: fhir4.EncounterDiagnosis[];
@@ -34,25 +35,36 @@ const PARTICIPANTS: [number, string, string][] = [
   [17, 'ADM', 'admitter'],
 ];
 
-/** The identity an Encounter is matched on: PV1-19 visit number, else derived from the patient and admit time. */
+export interface EncounterIdentity {
+  identifier?: fhir4.Identifier;
+  key: string;
+}
+
+/**
+ * The identity an Encounter is matched on: PV1-19 visit number; else the patient and admit time
+ * (PV1-44); else the patient and `fallbackKey` (ADT: the message; SIU: the appointment). undefined
+ * when none applies: the visit cannot be told apart from any other.
+ */
 export function encounterIdentity(
   ctx: ConversionContext,
   pv1: V2Segment,
   patientKey: string,
-): { identifier?: fhir4.Identifier; key: string } {
+  fallbackKey: string | undefined,
+): EncounterIdentity | undefined {
   const visit = pv1.rep(19);
   const identifier = visit && cx(ctx, visit, pv1.loc(19), 'VN');
   if (identifier?.system !== undefined && identifier.value !== undefined) {
     return { identifier, key: `${identifier.system}|${identifier.value}` };
   }
   const admit = pv1.text(44);
-  return { key: `${patientKey}|${admit ?? `message:${ctx.msg.msh.text(10) ?? ''}`}` };
+  if (admit !== undefined) return { key: `${patientKey}|${admit}` };
+  return fallbackKey === undefined ? undefined : { key: `${patientKey}|${fallbackKey}` };
 }
 
 /** PV1 (+ PV2) → Encounter. */
 export function buildEncounter(ctx: ConversionContext, input: EncounterInput): EncounterResult {
-  const { pv1, pv2, patient, patientKey, mode } = input;
-  const { identifier, key } = encounterIdentity(ctx, pv1, patientKey);
+  const { pv1, pv2, patient, mode } = input;
+  const { identifier, key } = input.identity;
   if (pv1.repeats(3)) {
     ctx.warn('UNEXPECTED_REPETITION', pv1.loc(3), 'PV1-3 does not repeat; only the first location is used');
   }

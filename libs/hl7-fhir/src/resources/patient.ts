@@ -50,14 +50,14 @@ function identifiers(
       }),
     );
   }
-  const candidates = [pid3, pid2, pid4].map((list) =>
-    list.filter((i): i is fhir4.Identifier => i?.system !== undefined),
-  );
+  // Preferred: a PID-3 typed MR, then any PID-3, PID-2, PID-4. One without a system (no authority
+  // and no MSH-3/MSH-4 to scope it) is used only when there is nothing else.
+  const candidates = [pid3, pid2, pid4].flat().filter((i): i is fhir4.Identifier => i !== undefined);
+  const withSystem = candidates.filter((i) => i.system !== undefined);
   const key =
-    candidates[0].find((i) => i.type?.coding?.[0]?.code === 'MR') ??
-    candidates[0][0] ??
-    candidates[1][0] ??
-    candidates[2][0];
+    pid3.find((i) => i?.system !== undefined && i.type?.coding?.[0]?.code === 'MR') ??
+    withSystem[0] ??
+    candidates[0];
   return { all, key };
 }
 
@@ -133,8 +133,17 @@ export function buildPatient(
       extension: [{ url: EXT_BIRTH_TIME, valueDateTime: toFhirDateTime(birthDt, ctx.tz) }],
     };
   }
-  const ref = ctx.bundle.add(patient, { identifier: ids.key, mode });
-  return { ref, key: `${ids.key.system}|${ids.key.value}` };
+  const key = `${ids.key.system ?? ''}|${ids.key.value}`;
+  if (ids.key.system === undefined) {
+    // A search on a value alone would match any system: the Patient is written by derived id instead.
+    ctx.warn(
+      'MISSING_VALUE',
+      pid.loc(3),
+      'patient identifier has no system (no authority, no sender); written by id',
+    );
+  }
+  const ref = ctx.bundle.add(patient, { identifier: ids.key, key, mode });
+  return { ref, key };
 }
 
 function deceased(
