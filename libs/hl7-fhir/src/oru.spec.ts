@@ -231,6 +231,29 @@ describe('ORU structure', () => {
     });
   });
 
+  it('OBX-23 performing organization is a performer; ED base64 without padding is padded', () => {
+    const c = convertText(
+      er7(
+        MSH,
+        PID,
+        OBR(1),
+        OBX(1, 'CWE', '94558-4^SARS-CoV-2 Ag^LN', '260415000^Not detected^SCT', {
+          23: 'Winchester House^^^^^ISO&2.16.840.1.113883.19.4.6&ISO^XX^^^05D2222542',
+        }),
+        OBX(2, 'ED', '11502-2^Report^LN', '^TEXT^XML^Base64^RG9jdW1lbnQ'),
+      ),
+    );
+    const org = c.resolve(c.one('Observation').performer?.[0]) as fhir4.Organization;
+    expect(org).toMatchObject({
+      name: 'Winchester House',
+      identifier: [{ system: 'urn:oid:2.16.840.1.113883.19.4.6', value: '05D2222542' }],
+    });
+    expect(c.entry(org).request?.method).toBe('POST');
+    expect(c.one('DiagnosticReport').presentedForm).toEqual([
+      { contentType: 'application/xml', data: 'RG9jdW1lbnQ=' },
+    ]);
+  });
+
   it('a unit code that is not UCUM but whose text is keeps the code in an extension', () => {
     const c = convertText(er7(MSH, PID, OBR(1), OBX(1, 'NM', 'A^A^L', '1', { 6: 'U123^mmol/L^99LAB' })));
     expect(c.one('Observation').valueQuantity).toEqual({

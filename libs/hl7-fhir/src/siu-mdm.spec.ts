@@ -101,6 +101,16 @@ describe('SIU → Appointment', () => {
     expect(validateFhirResource(noTimes.bundle).valid).toBe(true);
   });
 
+  it('v2.3 senders that put start^end in TQ.1/TQ.2 are read, with a warning', () => {
+    const c = convertText(er7(SIU('S12'), seg('SCH', { 1: '1', 11: '20050912110230^20050912110430' }), PID));
+    expect(c.one('Appointment')).toMatchObject({
+      start: '2005-09-12T11:02:30Z',
+      end: '2005-09-12T11:04:30Z',
+      status: 'booked',
+    });
+    expect(c.warnings).toContainEqual(expect.objectContaining({ code: 'INVALID_VALUE', location: 'SCH-11' }));
+  });
+
   it('needs SCH', () => {
     expect(convertHl7ToFhir(parse(er7(SIU('S12'), PID)))).toMatchObject({
       ok: false,

@@ -1,5 +1,5 @@
 import type { ConversionContext } from '../context';
-import { fromEpochMs, toEpochMs, toFhirInstant, type V2DateTime } from '../datetime';
+import { fromEpochMs, parseV2DateTime, toEpochMs, toFhirInstant, type V2DateTime } from '../datetime';
 import { cwe, cweInTable, ei, normaliseCode } from '../datatypes';
 import { V3 } from '../systems';
 import { APPOINTMENT_STATUS, PROVIDER_ROLE } from '../tables';
@@ -88,6 +88,18 @@ function timing(ctx: ConversionContext, sch: V2Segment, resources: V2Segment[]):
       startLocation: sch.loc(11, 4),
       end: ctx.parseDate(tq?.text(5), sch.loc(11, 5)),
       minutes: tqDuration(tq?.text(3)) ?? minutes(sch.text(9), sch.rep(10)),
+    };
+  }
+  // Some v2.3 senders put start^end in the first two TQ components (quantity, interval): a
+  // date-time with a time of day is no quantity.
+  const shifted = /^\d{12}/.test(tq?.text(1) ?? '') ? parseV2DateTime(tq?.text(1)) : undefined;
+  if (shifted) {
+    ctx.warn('INVALID_VALUE', sch.loc(11), 'start/end read from TQ components 1 and 2 instead of 4 and 5');
+    return {
+      start: shifted,
+      startLocation: sch.loc(11, 1),
+      end: parseV2DateTime(tq?.text(2)),
+      minutes: minutes(sch.text(9), sch.rep(10)),
     };
   }
   // Start field, duration field and its units field per resource segment.

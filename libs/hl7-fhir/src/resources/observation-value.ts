@@ -311,10 +311,10 @@ export function edData(encoding: string | undefined, data: string | undefined): 
   if (data === undefined) return undefined;
   const enc = encoding?.toUpperCase();
   if (enc === 'BASE64') {
-    const clean = data.replace(/\s+/g, '');
-    return /^[A-Za-z0-9+/]*={0,2}$/.test(clean) && clean.length % 4 === 0 && clean.length > 0
-      ? clean
-      : undefined;
+    // Senders drop the padding or use the URL-safe alphabet; FHIR base64Binary wants neither.
+    const clean = data.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+    if (!/^[A-Za-z0-9+/]+$/.test(clean) || clean.length % 4 === 1) return undefined;
+    return clean + '='.repeat((4 - (clean.length % 4)) % 4);
   }
   if (enc === 'HEX') {
     const clean = data.replace(/\s+/g, '');

@@ -4,6 +4,7 @@ import { V2_TABLE, V3 } from '../systems';
 import { INTERPRETATION_ALIAS, INTERPRETATION_V3, OBSERVATION_STATUS } from '../tables';
 import type { V2Segment } from '../v2-reader';
 import { decimal, observationValue, unitOf } from './observation-value';
+import { organizationRef } from './organization';
 import { practitionerRef } from './practitioner';
 
 export const DATA_ABSENT_REASON = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason';
@@ -139,10 +140,10 @@ export function buildObservation(ctx: ConversionContext, input: ObservationInput
     encounter: input.encounter,
     effectiveDateTime: ctx.dateTime(obx.text(14), obx.loc(14)) ?? input.effectiveFallback,
     issued: input.issued,
-    performer: obx
-      .reps(16)
-      .map((r) => practitionerRef(ctx, r))
-      .filter((r) => r !== undefined),
+    performer: [
+      ...obx.reps(16).map((r) => practitionerRef(ctx, r)),
+      organizationRef(ctx, obx.rep(23)),
+    ].filter((r) => r !== undefined),
     ...valueX,
     interpretation: interpretation(obx),
     note: notesOf(input.notes),
