@@ -288,6 +288,12 @@ describe('ADT events', () => {
     expect(noDates.one('Encounter').status).toBe('unknown');
   });
 
+  it('A08 with a PV1 that has neither visit number nor admit time writes no Encounter', () => {
+    const c = convertText(er7(MSH('A08'), PID, seg('PV1', { 2: 'O' })));
+    expect(c.all('Encounter')).toHaveLength(0);
+    expect(c.warnings).toContainEqual(expect.objectContaining({ code: 'SEGMENT_SKIPPED', location: 'PV1' }));
+  });
+
   it('A28/A31 person updates write no Encounter; a PV1 saying nothing writes none either', () => {
     expect(convertText(er7(MSH('A31'), PID, 'PV1|1|I|W1')).all('Encounter')).toHaveLength(0);
     expect(convertText(er7(MSH('A01'), PID, 'PV1|1|N')).all('Encounter')).toHaveLength(0);
@@ -301,6 +307,23 @@ describe('ADT events', () => {
 });
 
 describe('PID details', () => {
+  it('e-mail addresses wherever a sender puts them', () => {
+    const p = convertText(
+      er7(
+        MSH('A08'),
+        seg('PID', {
+          3: 'X1^^^GHH',
+          13: '5555555555^HOME~6666666666^me@example.org^EMAIL~^NET^X.400^you@example.org',
+        }),
+      ),
+    ).one('Patient');
+    expect(p.telecom).toEqual([
+      { system: 'phone', value: '5555555555', use: 'home' },
+      { system: 'email', value: 'me@example.org', use: 'home' },
+      { system: 'email', value: 'you@example.org', use: 'home' },
+    ]);
+  });
+
   it('death, multiple birth, birth time, mothers maiden name, alias name', () => {
     const c = convertText(
       er7(

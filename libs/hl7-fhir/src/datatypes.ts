@@ -159,8 +159,12 @@ export function xtn(rep: V2Rep, defaultUse?: fhir4.ContactPoint['use']): fhir4.C
   const email = rep.text(4);
   const composed = composeNumber(rep);
   let value: string | undefined;
-  if (system === 'email') value = email ?? rep.text(1);
-  else value = rep.text(1) ?? composed ?? rep.text(12) ?? email;
+  if (system === 'email') {
+    // Some senders put the address in XTN.1 or even XTN.2 ('6666666666^me@example.org^EMAIL').
+    value = [email, rep.text(1), rep.text(2)].find((v) => v?.includes('@'));
+    if (value === undefined) system = undefined;
+  }
+  value ??= rep.text(1) ?? composed ?? rep.text(12) ?? email;
   if (value === undefined) return undefined;
   system ??= value === email || (/@/.test(value) && !/\d{3}/.test(value)) ? 'email' : 'phone';
   const use =

@@ -59,7 +59,9 @@ export function convertAdt(ctx: ConversionContext, trigger: string): ConversionE
     {
       mode: 'update',
       encounterStatus: ADT_EVENTS[trigger],
-      encounterFallbackKey: `message:${msg.msh.text(10) ?? ''}`,
+      // A visit event without visit number or admit time stands for its own visit; an A08 update of
+      // one does not, and would otherwise add an Encounter per update.
+      encounterFallbackKey: trigger === 'A08' ? undefined : `message:${msg.msh.text(10) ?? ''}`,
     },
   );
   if (isConversionError(patientCtx)) return patientCtx;
