@@ -20,7 +20,7 @@ export interface RetryPolicy {
  */
 export const DEFAULT_MAX_DELAY_MS = 10_000;
 
-/** 3 attempts, ~200 ms and ~400 ms apart. */
+/** 3 attempts, waiting 100–200 ms, then 200–400 ms (after jitter). */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 3,
   backoff: 'exponential',
