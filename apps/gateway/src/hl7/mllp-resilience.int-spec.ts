@@ -95,7 +95,11 @@ describe('MLLP when the broker stops', () => {
   it('never sends a positive ACK for what Kafka does not have, and stores it once when the broker is back', async () => {
     const client = await MllpClient.connect(port);
     const before = id();
-    expect(readAck(await client.request(message(before))).code).toBe('AA');
+    // A broker just started may still be electing leaders: like any sender, resend until AA.
+    await eventually(
+      async () => (readAck(await client.request(message(before))).code === 'AA' ? true : undefined),
+      { timeoutMs: 60_000, intervalMs: 1_000, what: 'AA from the fresh broker' },
+    );
 
     await runLauncher(['stop', '--state', state, '--keep']);
     const controlId = id();
