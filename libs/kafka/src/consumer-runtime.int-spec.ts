@@ -12,12 +12,18 @@ import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { ConsumerRuntime, type EventContext, type EventHandler } from './consumer-runtime';
-import { PermanentError, TransientError } from './errors';
+import { PermanentError, TransientError } from '@meridian/resilience';
 import { createKafkaClient } from './kafka-client';
 import { EventProducer } from './event-producer';
 import { kafkaMetrics } from './kafka-metrics';
 
-const FAST_RETRY = { maxAttempts: 4, initialDelayMs: 20, multiplier: 2, maxDelayMs: 100 };
+const FAST_RETRY = {
+  maxAttempts: 4,
+  backoff: 'exponential' as const,
+  baseDelayMs: 20,
+  multiplier: 2,
+  maxDelayMs: 100,
+};
 
 describe('ConsumerRuntime (real broker)', () => {
   let kafka: Kafka;

@@ -11,14 +11,30 @@ import {
 } from '@meridian/contracts';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff';
 import { buildDeadLetter } from './dead-letter';
 import { REDRIVE_GROUP_HEADER } from './dead-letter-redrive';
-import { classifyError, errorClassName, PermanentError, safeErrorMessage } from './errors';
+import {
+  backoffDelayMs,
+  classifyError,
+  errorClassName,
+  PermanentError,
+  safeErrorMessage,
+  type RetryPolicy,
+} from '@meridian/resilience';
 import type { EventProducer } from './event-producer';
 import type { KafkaMetrics } from './kafka-metrics';
 
 /** What a handler knows about the record it is given. */
+
+/** 4 attempts, waiting ~100 ms, ~500 ms and ~2 s between them (CONVENTIONS.md), with equal jitter. */
+export const HANDLER_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 4,
+  backoff: 'exponential',
+  baseDelayMs: 100,
+  multiplier: 5,
+  maxDelayMs: 2_000,
+};
+
 export interface EventContext {
   topic: string;
   partition: number;
@@ -79,7 +95,7 @@ export class ConsumerRuntime {
 
   constructor(private readonly options: ConsumerRuntimeOptions) {
     this.logger = new Logger(`Consumer:${options.groupId}`);
-    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.retry = options.retry ?? HANDLER_RETRY_POLICY;
     this.definitions = new Map(this.topics.map((topic) => [topic, topicDefinitionByName(topic)]));
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
@@ -265,7 +281,7 @@ export class ConsumerRuntime {
         this.logger.debug(
           `retrying ${topic}[${partition}]@${message.offset} after ${safeErrorMessage(error)}`,
         );
-        await waitWithHeartbeats(retryDelayMs(this.retry, attempt + 1), heartbeat);
+        await waitWithHeartbeats(backoffDelayMs(this.retry, attempt + 1), heartbeat);
       }
     }
   }

@@ -2,7 +2,7 @@ import { DLQ_HEADERS, REDRIVE_HEADERS } from '@meridian/contracts';
 import type { KafkaMessage } from 'kafkajs';
 import { buildDeadLetter } from './dead-letter';
 import { buildRedrive, REDRIVE_GROUP_HEADER } from './dead-letter-redrive';
-import { PermanentError } from './errors';
+import { PermanentError } from '@meridian/resilience';
 
 const original: KafkaMessage = {
   key: Buffer.from('FAC|123'),

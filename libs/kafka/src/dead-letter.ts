@@ -1,6 +1,6 @@
 import { DLQ_HEADERS, dlqTopicName, type DlqStage } from '@meridian/contracts';
 import type { KafkaMessage } from 'kafkajs';
-import { errorClassName, safeErrorMessage } from './errors';
+import { errorClassName, safeErrorMessage } from '@meridian/resilience';
 import type { RawRecord } from './event-producer';
 
 export interface DeadLetterContext {

@@ -1,4 +1,3 @@
-export { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff';
 export { registerConsumerLag, type LagSource } from './consumer-lag';
 export {
   ConsumerRuntime,
@@ -9,6 +8,7 @@ export {
 } from './consumer-runtime';
 export { buildRedrive, REDRIVE_GROUP_HEADER } from './dead-letter-redrive';
 export { buildDeadLetter, type DeadLetterContext } from './dead-letter';
+// The error taxonomy lives in libs/resilience (HTTP clients share it); re-exported for consumers' handlers.
 export {
   classifyError,
   errorClassName,
@@ -16,7 +16,7 @@ export {
   safeErrorMessage,
   TransientError,
   type ErrorClass,
-} from './errors';
+} from '@meridian/resilience';
 export { EventProducer, type OutgoingEvent, type RawRecord } from './event-producer';
 export { createKafkaClient, type KafkaSettings } from './kafka-client';
 export { KafkaConnection, type KafkaStatus } from './kafka-connection';

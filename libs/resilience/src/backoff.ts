@@ -33,10 +33,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
  * Delay before attempt `nextAttempt` (2 for the first retry): `base × n` (linear) or
  * `base × multiplier^(n-1)` (exponential) for the n-th retry, capped at `maxDelayMs`, then
  * "equal jitter" (half fixed, half random) so that many clients retrying do not line up.
- *
- * The exponential case is `@meridian/kafka`'s `retryDelayMs` generalised (backoff.spec.ts checks
- * they agree); that one should become a call to this when the Kafka runtime moves onto
- * `@meridian/resilience`.
+ * The Kafka consumer runtime's handler retries use it too (`HANDLER_RETRY_POLICY`).
  */
 export function backoffDelayMs(
   policy: RetryPolicy,

@@ -1,4 +1,4 @@
-import { classifyError, PermanentError, TransientError } from '@meridian/kafka';
+import { classifyError, PermanentError, TransientError } from './errors';
 import { Registry } from 'prom-client';
 import type { BreakerState } from './circuit-breaker-metrics';
 import { CallTimeoutError, CircuitBreakers, CircuitOpenError } from './circuit-breakers';

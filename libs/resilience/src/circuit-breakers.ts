@@ -1,4 +1,4 @@
-import { classifyError, TransientError } from '@meridian/kafka';
+import { classifyError, TransientError } from './errors';
 import CircuitBreaker from 'opossum';
 import type { Registry } from 'prom-client';
 import {

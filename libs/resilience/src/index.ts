@@ -21,6 +21,14 @@ export {
   type CircuitBreakersOptions,
   type StateChangeListener,
 } from './circuit-breakers';
+export {
+  classifyError,
+  errorClassName,
+  PermanentError,
+  safeErrorMessage,
+  TransientError,
+  type ErrorClass,
+} from './errors';
 export { parseRetryAfter } from './retry-after';
 export {
   abortableSleep,

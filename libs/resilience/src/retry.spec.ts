@@ -1,4 +1,4 @@
-import { PermanentError, TransientError } from '@meridian/kafka';
+import { PermanentError, TransientError } from './errors';
 import type { RetryPolicy } from './backoff';
 import { abortableSleep, retry, type RetryEvent } from './retry';
 

@@ -1,4 +1,4 @@
-import { classifyError } from '@meridian/kafka';
+import { classifyError } from './errors';
 import { assertRetryPolicy, backoffDelayMs, type RetryPolicy } from './backoff';
 
 /** What `onRetry` hears before each wait. */
@@ -15,7 +15,7 @@ export interface RetryEvent {
 export interface RetryOptions {
   /**
    * Whether an error is worth another attempt. Default: `classifyError(error) === 'transient'`
-   * (`@meridian/kafka`): permanent errors (bad input, 4xx) never are.
+   * (`./errors`): permanent errors (bad input, 4xx) never are.
    */
   isRetryable?: (error: unknown, attempt: number) => boolean;
   /**

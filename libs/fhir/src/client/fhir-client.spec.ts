@@ -1,4 +1,4 @@
-import { classifyError } from '@meridian/kafka';
+import { classifyError } from '@meridian/resilience';
 import { CircuitBreakers, CircuitOpenError, type BreakerState, type RetryEvent } from '@meridian/resilience';
 import type { AuthProvider } from './auth/auth-provider';
 import { createFhirClient, type FhirClientOptions } from './fhir-client';

@@ -1,4 +1,4 @@
-import { PermanentError } from '@meridian/kafka';
+import { PermanentError } from '@meridian/resilience';
 import { parseRetryAfter } from '@meridian/resilience';
 import type { UrlRefusal } from '@meridian/security';
 import { isOperationOutcome, type OperationOutcome } from './fhir-types';

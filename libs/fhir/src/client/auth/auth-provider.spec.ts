@@ -1,4 +1,4 @@
-import { classifyError } from '@meridian/kafka';
+import { classifyError } from '@meridian/resilience';
 import {
   decodeProtectedHeader,
   exportJWK,
