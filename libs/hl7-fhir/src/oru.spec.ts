@@ -231,6 +231,43 @@ describe('ORU structure', () => {
     });
   });
 
+  it('SPM → Specimen, matched on the filler id, referenced by the report and its observations', () => {
+    const c = convertText(
+      er7(
+        MSH,
+        PID,
+        OBR(1),
+        OBX(1, 'NM', '2345-7^Glucose^LN', '5.5', { 6: 'mmol/L' }),
+        seg('SPM', {
+          1: '1',
+          2: 'SP-1&EHR^SP-9&LAB',
+          4: '119297000^Blood specimen^SCT',
+          8: '49852007^Median cubital vein^SCT',
+          17: '202405060930-0400^202405060935-0400',
+          18: '202405061000-0400',
+        }),
+      ),
+    );
+    const specimen = c.one('Specimen');
+    expect(specimen).toMatchObject({
+      identifier: [
+        { value: 'SP-9', system: 'urn:meridian:id:LAB' },
+        { value: 'SP-1', system: 'urn:meridian:id:EHR' },
+      ],
+      type: { coding: [{ code: '119297000' }] },
+      receivedTime: '2024-05-06T10:00:00-04:00',
+      collection: {
+        collectedPeriod: { start: '2024-05-06T09:30:00-04:00', end: '2024-05-06T09:35:00-04:00' },
+        bodySite: { coding: [{ code: '49852007' }] },
+      },
+    });
+    expect(c.entry(specimen).request?.url).toBe('Specimen?identifier=urn:meridian:id:LAB|SP-9');
+    const ref = c.entry(specimen).fullUrl;
+    expect(c.one('DiagnosticReport').specimen?.[0].reference).toBe(ref);
+    expect(c.one('Observation').specimen?.reference).toBe(ref);
+    expect(validateFhirResource(c.bundle).valid).toBe(true);
+  });
+
   it('OBX-23 performing organization is a performer; ED base64 without padding is padded', () => {
     const c = convertText(
       er7(

@@ -12,6 +12,8 @@ export interface OrderGroup {
   results: ResultGroup[];
   /** Order detail segments other than OBR (RXO, ODS…): an order this library does not map. */
   otherDetail: V2Segment[];
+  /** SPM segments of the order (v2.5+ SPECIMEN groups). */
+  specimens: V2Segment[];
 }
 
 export interface PatientGroup {
@@ -39,7 +41,7 @@ export function groupOrders(msg: V2Message): { patients: PatientGroup[]; orphans
   let order: OrderGroup | undefined;
   let result: ResultGroup | undefined;
   const newOrder = (): OrderGroup => {
-    const o: OrderGroup = { notes: [], dg1: [], results: [], otherDetail: [] };
+    const o: OrderGroup = { notes: [], dg1: [], results: [], otherDetail: [], specimens: [] };
     (patient ? patient.orders : orphans).push(o);
     return o;
   };
@@ -76,6 +78,10 @@ export function groupOrders(msg: V2Message): { patients: PatientGroup[]; orphans
           order = newOrder();
         }
         order.obr = seg;
+        result = undefined;
+        break;
+      case 'SPM':
+        if (order) order.specimens.push(seg);
         result = undefined;
         break;
       case 'TQ1':

@@ -43,6 +43,7 @@ export function convertOru(ctx: ConversionContext): ConversionError | undefined 
         obr: order.obr,
         notes: order.notes,
         results: order.results,
+        specimens: order.specimens,
         patient: pc.patient,
         patientKey: pc.patientKey,
         encounter: pc.encounter,

@@ -5,6 +5,7 @@ import type { V2Segment } from '../v2-reader';
 import { buildObservation, notesOf, unknownConcept } from './observation';
 import { orderIdentifiers, orderReference } from './order-identifiers';
 import { practitionerRef } from './practitioner';
+import { buildSpecimen } from './specimen';
 
 /** R5's DiagnosticReport.note, carried into R4 with the standard cross-version extension. */
 const EXT_REPORT_NOTE = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-DiagnosticReport.note';
@@ -19,6 +20,7 @@ export interface ReportInput {
   obr: V2Segment;
   notes: V2Segment[];
   results: ResultGroup[];
+  specimens: V2Segment[];
   patient: fhir4.Reference;
   patientKey: string;
   encounter?: fhir4.Reference;
@@ -62,6 +64,9 @@ export function buildDiagnosticReport(ctx: ConversionContext, input: ReportInput
   const issued = ctx.instant(obr.text(22), obr.loc(22));
   const basedOn = orderReference(ids);
 
+  const specimen = input.specimens
+    .map((spm) => buildSpecimen(ctx, spm, input.patient, key))
+    .filter((r) => r !== undefined);
   const result: fhir4.Reference[] = [];
   const presentedForm: fhir4.Attachment[] = [];
   for (const group of input.results) {
@@ -71,6 +76,7 @@ export function buildDiagnosticReport(ctx: ConversionContext, input: ReportInput
       patient: input.patient,
       encounter: input.encounter,
       basedOn,
+      specimen: specimen.length === 1 ? specimen[0] : undefined,
       groupKey: key,
       effectiveFallback: effectiveStart,
       issued,
@@ -97,6 +103,7 @@ export function buildDiagnosticReport(ctx: ConversionContext, input: ReportInput
       : { effectiveDateTime: effectiveStart }),
     issued,
     resultsInterpreter: [practitionerRef(ctx, interpreter)].filter((r) => r !== undefined),
+    specimen,
     result,
     presentedForm,
   };

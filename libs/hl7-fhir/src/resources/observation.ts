@@ -20,6 +20,8 @@ export interface ObservationInput {
   patient: fhir4.Reference;
   encounter?: fhir4.Reference;
   basedOn?: fhir4.Reference;
+  /** The report's specimen when it has exactly one. */
+  specimen?: fhir4.Reference;
   /** Key of the report (or patient/encounter) the OBX belongs to: the Observation id is derived from it. */
   groupKey: string;
   /** OBR-7, for an OBX without OBX-14. */
@@ -148,6 +150,7 @@ export function buildObservation(ctx: ConversionContext, input: ObservationInput
     interpretation: interpretation(obx),
     note: notesOf(input.notes),
     method: cwe(ctx, obx.rep(17)),
+    specimen: input.specimen,
     referenceRange: referenceRange(ctx, obx),
   };
   const ref = ctx.bundle.add(
