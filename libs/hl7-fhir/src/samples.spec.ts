@@ -9,7 +9,6 @@ import { allStrings, type Converted, convertSample, converted, parse, SHARED_SAM
 
 // Facts from libs/hl7/fixtures/SOURCES.md, one block per sample, asserted on the produced Bundle.
 
-const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
 const idValues = (p: fhir4.Patient) => (p.identifier ?? []).map((i) => i.value);
 const identifier = (p: fhir4.Patient, value: string) => p.identifier?.find((i) => i.value === value);
 const typeCode = (i: fhir4.Identifier | undefined) => i?.type?.coding?.[0]?.code;
@@ -480,5 +479,3 @@ describe('every convertible sample', () => {
     expect(JSON.stringify(convertSample(name).bundle)).toBe(JSON.stringify(convertSample(name).bundle));
   });
 });
-
-export { V2_0203 };

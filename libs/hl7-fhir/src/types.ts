@@ -83,3 +83,7 @@ export interface ConvertOptions {
   /** Validates every produced resource; a failure makes the result FHIR_VALIDATION_FAILED. */
   validate?: FhirValidator;
 }
+
+export function isConversionError(value: unknown): value is ConversionError {
+  return typeof value === 'object' && value !== null && 'code' in value && 'reason' in value;
+}

@@ -3,9 +3,8 @@ import { buildAllergy } from '../resources/allergy-intolerance';
 import { buildCoverage } from '../resources/coverage';
 import type { EncounterStatus } from '../resources/encounter';
 import { buildObservation } from '../resources/observation';
-import { isConversionError } from '../resources/patient';
 import { buildRelatedPerson } from '../resources/related-person';
-import type { ConversionError } from '../types';
+import { type ConversionError, isConversionError } from '../types';
 import type { V2Segment } from '../v2-reader';
 import { buildPatientContext } from './patient-context';
 

@@ -1,7 +1,6 @@
 import type { ConversionContext } from '../context';
 import { buildDocumentReference, documentContent } from '../resources/document-reference';
-import { isConversionError } from '../resources/patient';
-import type { ConversionError } from '../types';
+import { type ConversionError, isConversionError } from '../types';
 import { resultGroups } from './adt';
 import { buildPatientContext } from './patient-context';
 

@@ -1,8 +1,7 @@
 import type { ConversionContext } from '../context';
 import { buildObservation } from '../resources/observation';
-import { isConversionError } from '../resources/patient';
 import { buildServiceRequest } from '../resources/service-request';
-import type { ConversionError } from '../types';
+import { type ConversionError, isConversionError } from '../types';
 import { groupOrders } from './order-groups';
 import { buildPatientContext } from './patient-context';
 

@@ -2,8 +2,8 @@ import type { EntryMode } from '../bundle';
 import type { ConversionContext } from '../context';
 import { addCondition, type ConditionPlan, planCondition } from '../resources/condition';
 import { buildEncounter, type EncounterStatus, encounterIdentity } from '../resources/encounter';
-import { buildPatient, isConversionError } from '../resources/patient';
-import type { ConversionError } from '../types';
+import { buildPatient } from '../resources/patient';
+import { type ConversionError, isConversionError } from '../types';
 import type { V2Segment } from '../v2-reader';
 
 /** The patient (and visit) the clinical resources of a message hang off. */

@@ -1,7 +1,6 @@
 import type { ConversionContext } from '../context';
 import { appointmentIdentity, buildAppointment } from '../resources/appointment';
-import { isConversionError } from '../resources/patient';
-import type { ConversionError } from '../types';
+import { type ConversionError, isConversionError } from '../types';
 import type { V2Segment } from '../v2-reader';
 import { buildPatientContext, type PatientContext } from './patient-context';
 

@@ -20,7 +20,6 @@ export type ObservationValue = Partial<
     | 'valueTime'
     | 'valueRange'
     | 'valueRatio'
-    | 'dataAbsentReason'
   >
 > & { attachment?: fhir4.Attachment };
 

@@ -173,7 +173,3 @@ function maritalStatus(code: string | undefined): fhir4.CodeableConcept | undefi
   if (c === undefined) return undefined;
   return { coding: [{ system: MARITAL_V3.has(c) ? V3('MaritalStatus') : V2_TABLE('0002'), code: c }] };
 }
-
-export function isConversionError(value: unknown): value is ConversionError {
-  return typeof value === 'object' && value !== null && 'code' in value && 'reason' in value;
-}
