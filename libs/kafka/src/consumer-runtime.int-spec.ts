@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { ConsumerRuntime, type EventContext, type EventHandler } from './consumer-runtime';
-import { PermanentError, TransientError } from '@meridian/resilience';
+import { PermanentError, RetryLaterError, TransientError } from '@meridian/resilience';
 import { createKafkaClient } from './kafka-client';
 import { EventProducer } from './event-producer';
 import { kafkaMetrics } from './kafka-metrics';
@@ -63,6 +63,7 @@ describe('ConsumerRuntime (real broker)', () => {
       retry: FAST_RETRY,
       sessionTimeoutMs: 6_000,
       heartbeatIntervalMs: 500,
+      maxWaitTimeMs: 500,
       metrics: kafkaMetrics(new Registry()),
     });
     runtimes.push(runtime);
@@ -134,6 +135,34 @@ describe('ConsumerRuntime (real broker)', () => {
       },
     );
     expect(attempts).toEqual([1, 2, 3]);
+    expect(await endOffset(dlqTopicName(topic))).toBe(0);
+  });
+
+  it('holds the partition while the target asks to wait, past any attempt limit, then processes in order', async () => {
+    const topic = await topicWithDlq();
+    await producer.publish(
+      topic,
+      [1, 2, 3].map((n) => ({ key: 'k', event: event(n) })),
+    );
+    const seen: number[] = [];
+    let refusals = 0;
+    const runtime = start(topic, async (received) => {
+      const { n } = received.data as { n: number };
+      // More refusals than FAST_RETRY allows attempts: an open breaker must not exhaust a record.
+      if (n === 2 && refusals < FAST_RETRY.maxAttempts + 1) {
+        refusals++;
+        throw new RetryLaterError('circuit breaker open', 100);
+      }
+      seen.push(n);
+    });
+    await runtime.start();
+
+    await eventually(
+      async () => ((await committedOffsets(admin, runtime.groupId, topic))[0] === '3' ? true : undefined),
+      { what: 'all three records committed after the holds' },
+    );
+    expect(refusals).toBe(FAST_RETRY.maxAttempts + 1);
+    expect(seen).toEqual([1, 2, 3]);
     expect(await endOffset(dlqTopicName(topic))).toBe(0);
   });
 

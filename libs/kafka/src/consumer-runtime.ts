@@ -18,6 +18,7 @@ import {
   classifyError,
   errorClassName,
   PermanentError,
+  RetryLaterError,
   safeErrorMessage,
   type RetryPolicy,
 } from '@meridian/resilience';
@@ -59,6 +60,8 @@ export interface ConsumerRuntimeOptions {
   metrics?: KafkaMetrics;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** How long a fetch waits for records (kafkajs maxWaitTimeInMs, default 5 s); also how soon a held partition is fetched again. */
+  maxWaitTimeMs?: number;
   /** Partitions processed at once; records of one partition are always processed in order. */
   partitionsConsumedConcurrently?: number;
   fromBeginning?: boolean;
@@ -101,6 +104,7 @@ export class ConsumerRuntime {
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 5_000,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
     });
@@ -170,7 +174,13 @@ export class ConsumerRuntime {
     try {
       for (const message of batch.messages) {
         if (!isRunning() || isStale() || this.state === 'stopping') break;
-        await this.processRecord(topic, partition, message, heartbeat);
+        try {
+          await this.processRecord(topic, partition, message, heartbeat);
+        } catch (error) {
+          if (!(error instanceof HoldPartition)) throw error;
+          this.hold(topic, partition, message.offset, error.delayMs);
+          break;
+        }
         resolveOffset(message.offset);
         lastDone = message.offset;
         await heartbeat();
@@ -186,6 +196,25 @@ export class ConsumerRuntime {
         });
       }
     }
+  }
+
+  /**
+   * The record's target asked to wait (RetryLaterError): pause this partition, rewind to the record,
+   * and resume after the delay. Other partitions keep flowing; nothing is committed past the record.
+   */
+  private hold(topic: string, partition: number, offset: string, delayMs: number): void {
+    const partitions = [{ topic, partitions: [partition] }];
+    this.consumer.pause(partitions);
+    this.consumer.seek({ topic, partition, offset });
+    this.options.metrics?.consumed.inc({ topic, consumer_group: this.options.groupId, outcome: 'held' });
+    this.logger.debug(`holding ${topic}[${partition}]@${offset} for ${delayMs} ms`);
+    const timer = setTimeout(
+      () => {
+        if (this.state === 'running') this.consumer.resume(partitions);
+      },
+      Math.max(100, Math.min(delayMs, MAX_HOLD_MS)),
+    );
+    timer.unref();
   }
 
   private async processRecord(
@@ -275,6 +304,8 @@ export class ConsumerRuntime {
       } catch (error) {
         // A rebalance is not the record's fault: leave the batch, the record is fetched again.
         if (error instanceof HeartbeatFailed) throw error.cause;
+        // Neither is a target that asked us to wait: hold the partition, spend no attempt.
+        if (error instanceof RetryLaterError) throw new HoldPartition(error.retryAfterMs);
         if (classifyError(error) === 'permanent' || attempt >= this.retry.maxAttempts) {
           return { ok: false, stage: 'handle', error, attempts: attempt };
         }
@@ -284,6 +315,16 @@ export class ConsumerRuntime {
         await waitWithHeartbeats(backoffDelayMs(this.retry, attempt + 1), heartbeat);
       }
     }
+  }
+}
+
+/** Longest a partition is held before the record is tried again. */
+const MAX_HOLD_MS = 60_000;
+
+/** Raised out of a record's handling to hold its partition (see ConsumerRuntime.hold). */
+class HoldPartition extends Error {
+  constructor(readonly delayMs: number) {
+    super('hold partition');
   }
 }
 

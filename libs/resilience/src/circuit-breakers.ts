@@ -1,4 +1,4 @@
-import { classifyError, TransientError } from './errors';
+import { classifyError, RetryLaterError, TransientError } from './errors';
 import CircuitBreaker from 'opossum';
 import type { Registry } from 'prom-client';
 import {
@@ -55,15 +55,20 @@ export interface CircuitBreakersOptions {
 }
 
 /** A call refused without being attempted: the key's breaker is open (or half-open with its trial call running). */
-export class CircuitOpenError extends TransientError {
+/**
+ * The breaker refused the call. A `RetryLaterError`: a Kafka consumer holds the partition until the
+ * breaker may half-open (`retryAfterMs`) instead of spending attempts or dead-lettering the record.
+ */
+export class CircuitOpenError extends RetryLaterError {
   override readonly name: string = 'CircuitOpenError';
   readonly code = 'EOPENBREAKER';
 
   constructor(
     readonly key: string,
     readonly state: Exclude<BreakerState, 'closed'>,
+    retryAfterMs = DEFAULT_BREAKER_OPTIONS.resetTimeoutMs,
   ) {
-    super(`circuit breaker ${key} is ${state}: call not attempted`);
+    super(`circuit breaker ${key} is ${state}: call not attempted`, retryAfterMs);
   }
 }
 
@@ -149,7 +154,11 @@ export class CircuitBreakers implements BreakerStateSource {
         (error as { code?: unknown }).code === 'EOPENBREAKER'
       ) {
         this.count('rejected');
-        throw new CircuitOpenError(key, entry.state === 'half_open' ? 'half_open' : 'open');
+        throw new CircuitOpenError(
+          key,
+          entry.state === 'half_open' ? 'half_open' : 'open',
+          entry.options.resetTimeoutMs,
+        );
       }
       this.count(
         error instanceof CallTimeoutError

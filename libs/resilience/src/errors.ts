@@ -15,6 +15,23 @@ export class TransientError extends Error {
   override readonly name: string = 'TransientError';
 }
 
+/**
+ * The record is fine but its target cannot take it now (an open circuit breaker, a partner asking to
+ * wait): a consumer should hold the partition and try the same record again after `retryAfterMs`,
+ * without counting an attempt and without dead-lettering it, so nothing is lost while the target
+ * is down and the backlog drains in order when it returns.
+ */
+export class RetryLaterError extends TransientError {
+  override readonly name: string = 'RetryLaterError';
+
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}
+
 const TRANSIENT_SYSTEM_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

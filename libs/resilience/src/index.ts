@@ -25,6 +25,7 @@ export {
   classifyError,
   errorClassName,
   PermanentError,
+  RetryLaterError,
   safeErrorMessage,
   TransientError,
   type ErrorClass,
