@@ -1,0 +1,144 @@
+import { Controller, Logger } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import {
+  type CloudEvent,
+  type CommandResultPayload,
+  createCloudEvent,
+  FHIR_BUNDLE_V1,
+  type FhirBundlePayload,
+  type IntegrationConfigPayload,
+  TOPICS,
+} from '@meridian/contracts';
+import { uuidV5 } from '@meridian/hl7-fhir';
+import { EventProducer, KafkaEventContext, PermanentError } from '@meridian/kafka';
+import { IntegrationConfigView } from '@meridian/platform';
+import { LifecyclePublisher } from './lifecycle.publisher';
+
+const SOURCE = '/meridian/orchestrator';
+
+/** Where commands for each kind of system go; a system type without an adapter yet is not routed. */
+const COMMAND_TOPICS: Partial<Record<IntegrationConfigPayload['systemType'], string>> = {
+  ehr: TOPICS.ehrCommands.name,
+};
+
+/**
+ * fhir.r4.inbound.v1 → adapter commands. For each canonical bundle, the integrations that take it are
+ * those of the same facility that are active, synchronise outbound (or both ways), subscribe to at
+ * least one of the bundle's resource types (or to all), have an adapter, and are not where the data
+ * came from. Each gets the bundle as a command keyed by its patient, with an id derived from the
+ * inbound event and the integration, so reprocessing repeats the same command (adapters dedupe).
+ */
+@Controller()
+export class FhirRouterHandler {
+  private readonly logger = new Logger('FhirRouter');
+
+  constructor(
+    private readonly producer: EventProducer,
+    private readonly configs: IntegrationConfigView,
+    private readonly lifecycle: LifecyclePublisher,
+  ) {}
+
+  @EventPattern(TOPICS.fhirInbound.name)
+  async route(
+    @Payload() event: CloudEvent<FhirBundlePayload>,
+    @Ctx() context: KafkaEventContext,
+  ): Promise<void> {
+    const { key } = context.record;
+    const facility = this.facilityOf(event, key);
+    if (facility === undefined) {
+      throw new PermanentError(
+        'cannot tell the facility: no known ce_integrationid and the key is not hl7:<facility>|…',
+      );
+    }
+    const types = new Set((event.data.entry ?? []).map((entry) => entry.resource?.resourceType));
+    const targets = this.configs
+      .all()
+      .filter(
+        (config) =>
+          config.active &&
+          config.facility === facility &&
+          config.integrationId !== event.integrationid &&
+          config.synchronization.enabled &&
+          config.synchronization.direction !== 'inbound' &&
+          COMMAND_TOPICS[config.systemType] !== undefined &&
+          subscribes(config, types),
+      );
+    if (targets.length === 0) {
+      this.logger.debug({ msg: 'no integration takes this bundle', eventId: event.id });
+      return;
+    }
+    const correlationId = event.correlationid ?? event.id;
+    const patient = patientKey(key);
+    for (const target of targets) {
+      const topic = COMMAND_TOPICS[target.systemType] as string;
+      await this.producer.publish(topic, [
+        {
+          key: `${target.integrationId}|${patient}`,
+          event: createCloudEvent({
+            id: uuidV5(`${event.source}\u001f${event.id}\u001f${target.integrationId}`),
+            source: SOURCE,
+            type: FHIR_BUNDLE_V1,
+            subject: event.subject,
+            integrationid: target.integrationId,
+            correlationid: correlationId,
+            causationid: event.id,
+            data: event.data,
+          }),
+        },
+      ]);
+    }
+    await this.lifecycle.publish(
+      targets.map((target) => ({
+        integrationId: target.integrationId,
+        correlationId,
+        status: 'pending' as const,
+        step: 'orchestrator.route',
+        attempt: context.record.attempt,
+      })),
+      event.id,
+    );
+  }
+
+  /** An adapter's answer completes the flow for that integration. */
+  @EventPattern(TOPICS.ehrResults.name)
+  async complete(
+    @Payload() event: CloudEvent<CommandResultPayload>,
+    @Ctx() context: KafkaEventContext,
+  ): Promise<void> {
+    const result = event.data;
+    await this.lifecycle.publish(
+      [
+        {
+          integrationId: result.integrationId,
+          correlationId: event.correlationid ?? result.commandId,
+          status: result.outcome === 'succeeded' ? 'completed' : 'failed',
+          step: 'orchestrator.complete',
+          attempt: context.record.attempt,
+          ...(result.durationMs === undefined ? {} : { durationMs: result.durationMs }),
+          ...(result.error === undefined ? {} : { error: result.error }),
+        },
+      ],
+      event.id,
+    );
+  }
+
+  private facilityOf(event: CloudEvent, key: string | null): string | undefined {
+    if (event.integrationid !== undefined) {
+      const source = this.configs.get(event.integrationid);
+      if (source) return source.facility;
+    }
+    const match = /^hl7:([^|]+)/.exec(key ?? '');
+    return match?.[1];
+  }
+}
+
+function subscribes(config: IntegrationConfigPayload, types: Set<string | undefined>): boolean {
+  const wanted = config.synchronization.resourceTypes;
+  return wanted === undefined || wanted.length === 0 || wanted.some((type) => types.has(type));
+}
+
+/** The patient part of the inbound key ("<integration>|<system>|<value>"), as "Patient/<system>|<value>". */
+function patientKey(key: string | null): string {
+  const parts = (key ?? '').split('|');
+  return parts.length >= 3 ? `Patient/${parts.slice(1).join('|')}` : 'Patient/unknown';
+}
