@@ -124,6 +124,65 @@ describe('HL7 v2 over MLLP to FHIR on the canonical topic (built services)', () 
     expect(await recordsOn(TOPICS.fhirInbound.name, mrn)).toHaveLength(1);
   });
 
+  it('converts with the sending integration’s own settings once it is registered through the API, without a restart', async () => {
+    const gateway = services.find((s) => s.name === 'gateway')!;
+    const facility = unique('FAC');
+    const created = await fetch(`http://127.0.0.1:${gateway.port}/api/v1/integrations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        facility,
+        systemType: 'ehr',
+        systemName: 'ADT feed',
+        connection: {
+          type: 'hl7',
+          endpoint: 'adt.example:2575',
+          authentication: { type: 'none' },
+          timeout: 5000,
+          retryPolicy: { maxAttempts: 3, backoff: 'exponential', base: 500 },
+        },
+        synchronization: {
+          enabled: true,
+          direction: 'inbound',
+          frequency: 'real_time',
+          conflictResolution: 'source_wins',
+        },
+        hl7: { identifierSystems: { GOODHEALTH: 'urn:oid:2.16.840.1.113883.3.999.1' } },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+
+    const mrn = unique('MRN');
+    // Until the transformer has the configuration, a message would convert with the defaults: resend
+    // (new control ids) until the override shows, as a config change must apply without a restart.
+    const bundle = await eventually(
+      async () => {
+        const controlId = unique('C');
+        const client = await MllpClient.connect(mllpPort);
+        const text = adt(controlId, mrn).replace('|GOODHEALTH|MERIDIAN|', `|${facility}|MERIDIAN|`);
+        expect(readAck(await client.request(text)).code).toBe('AA');
+        client.close();
+        const found = await eventually(
+          async () => {
+            const records = await recordsOn(TOPICS.fhirInbound.name, controlId);
+            return records.length > 0 ? records[0] : undefined;
+          },
+          { timeoutMs: 30_000, what: 'the bundle' },
+        );
+        return found.message.headers?.[CE.integrationId]?.toString() === id ? found : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 1_000, what: 'a bundle converted with the integration’s settings' },
+    );
+    const converted = JSON.parse(bundle.message.value?.toString() ?? '{}') as fhir4.Bundle;
+    const patient = converted.entry?.find((e) => e.resource?.resourceType === 'Patient')
+      ?.resource as fhir4.Patient;
+    expect(patient.identifier?.find((i) => i.value === mrn)?.system).toBe(
+      'urn:oid:2.16.840.1.113883.3.999.1',
+    );
+    expect(bundle.message.key?.toString()).toBe(`${id}|urn:oid:2.16.840.1.113883.3.999.1|${mrn}`);
+  });
+
   it('refuses malformed input at the edge with AR and a reason', async () => {
     const client = await MllpClient.connect(mllpPort);
     const controlId = unique('C');

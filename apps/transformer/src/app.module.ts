@@ -13,4 +13,5 @@ export const transformerService: ServiceDefinition = {
   defaultPort: 3002,
   imports: [TransformerModule],
   settings: TransformerSettings,
+  integrationConfigs: true,
 };

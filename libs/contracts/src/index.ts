@@ -61,6 +61,7 @@ export {
   CONNECTION_TYPES,
   ConnectionSettings,
   DataMappingSettings,
+  Hl7ConversionSettings,
   IntegrationConfigPayload,
   MonitoringSettings,
   RetryPolicySettings,

@@ -12,6 +12,7 @@ import {
 import {
   ConnectionSettings,
   DataMappingSettings,
+  Hl7ConversionSettings,
   INTEGRATION_PROPERTIES,
   MonitoringSettings,
   SynchronizationSettings,
@@ -71,6 +72,11 @@ export class IntegrationInput {
   monitoring?: MonitoringSettings;
 
   @IsOptional()
+  @ValidateNested()
+  @Type(() => Hl7ConversionSettings)
+  hl7?: Hl7ConversionSettings;
+
+  @IsOptional()
   @IsBoolean()
   active?: boolean;
 
@@ -94,6 +100,7 @@ export interface IntegrationView {
   dataMapping?: DataMappingSettings;
   synchronization: SynchronizationSettings;
   monitoring?: MonitoringSettings;
+  hl7?: Hl7ConversionSettings;
   active: boolean;
   credentialsSet: boolean;
   createdAt: string;

@@ -2,6 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type {
   ConnectionSettings,
   DataMappingSettings,
+  Hl7ConversionSettings,
   MonitoringSettings,
   SynchronizationSettings,
   SystemType,
@@ -39,6 +40,9 @@ export class Integration {
 
   @Column({ type: 'jsonb', nullable: true })
   monitoring!: MonitoringSettings | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  hl7!: Hl7ConversionSettings | null;
 
   @Column({ type: 'boolean' })
   active!: boolean;

@@ -150,6 +150,7 @@ export class IntegrationsService {
       dataMapping: input.dataMapping ?? null,
       synchronization: input.synchronization,
       monitoring: input.monitoring ?? null,
+      hl7: input.hl7 ?? null,
       active: input.active ?? true,
     };
   }
@@ -223,6 +224,7 @@ export class IntegrationsService {
       ...(row.dataMapping === null ? {} : { dataMapping: row.dataMapping }),
       synchronization: row.synchronization,
       ...(row.monitoring === null ? {} : { monitoring: row.monitoring }),
+      ...(row.hl7 === null ? {} : { hl7: row.hl7 }),
       active: row.active,
       ...(row.credentials === null ? {} : { credentials: row.credentials }),
       updatedAt: row.updatedAt.toISOString(),
@@ -253,6 +255,7 @@ function toView(row: Integration): IntegrationView {
     ...(row.dataMapping === null ? {} : { dataMapping: row.dataMapping }),
     synchronization: row.synchronization,
     ...(row.monitoring === null ? {} : { monitoring: row.monitoring }),
+    ...(row.hl7 === null ? {} : { hl7: row.hl7 }),
     active: row.active,
     credentialsSet: row.credentials !== null,
     createdAt: row.createdAt.toISOString(),

@@ -20,6 +20,7 @@ export class IntegrationsOutbox1764100000000 implements MigrationInterface {
         data_mapping jsonb,
         synchronization jsonb NOT NULL,
         monitoring jsonb,
+        hl7 jsonb,
         active boolean NOT NULL,
         credentials text,
         version integer NOT NULL CHECK (version >= 1),

@@ -1,11 +1,17 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { type CloudEvent, createCloudEvent, FHIR_BUNDLE_V1, TOPICS } from '@meridian/contracts';
+import {
+  type CloudEvent,
+  createCloudEvent,
+  FHIR_BUNDLE_V1,
+  type IntegrationConfigPayload,
+  TOPICS,
+} from '@meridian/contracts';
 import { validateFhirResource } from '@meridian/fhir';
 import { type Hl7Error, parseHl7 } from '@meridian/hl7';
 import { convertHl7ToFhir, uuidV5 } from '@meridian/hl7-fhir';
 import { EventProducer, PermanentError } from '@meridian/kafka';
-import { SERVICE_SETTINGS } from '@meridian/platform';
+import { IntegrationConfigView, SERVICE_SETTINGS } from '@meridian/platform';
 import type { TransformerSettings } from '../transformer.settings';
 
 const SOURCE = '/meridian/transformer';
@@ -21,8 +27,21 @@ export class Hl7ToFhirHandler {
 
   constructor(
     private readonly producer: EventProducer,
+    private readonly configs: IntegrationConfigView,
     @Inject(SERVICE_SETTINGS) private readonly settings: TransformerSettings,
   ) {}
+
+  /**
+   * The integration the message came through: the one the record names (ce_integrationid), else the
+   * active HL7 integration registered for the sending facility. Its `hl7` settings refine the
+   * service-wide defaults, and its id travels on, so the orchestrator knows the source.
+   */
+  private sourceOf(event: CloudEvent, facility: string): IntegrationConfigPayload | undefined {
+    if (event.integrationid !== undefined) return this.configs.get(event.integrationid);
+    return this.configs
+      .all()
+      .find((config) => config.active && config.connection.type === 'hl7' && config.facility === facility);
+  }
 
   @EventPattern(TOPICS.hl7Inbound.name)
   async convert(@Payload() event: CloudEvent<unknown>): Promise<void> {
@@ -30,10 +49,13 @@ export class Hl7ToFhirHandler {
     const parsed = parseHl7(event.data);
     if (!parsed.ok) throw new PermanentError(`not a valid HL7 v2 message: ${describeHl7Error(parsed.error)}`);
     const message = parsed.message;
+    const source = this.sourceOf(event, message.sendingFacility || message.sendingApplication);
+    const hl7 = source?.hl7;
     const result = convertHl7ToFhir(message, {
-      identifierSystems: this.settings.HL7_IDENTIFIER_SYSTEMS,
-      defaultTimeZone: this.settings.HL7_DEFAULT_TIME_ZONE,
-      integrationId: event.integrationid,
+      identifierSystems: { ...this.settings.HL7_IDENTIFIER_SYSTEMS, ...hl7?.identifierSystems },
+      ...(hl7?.codeSystems ? { codeSystems: hl7.codeSystems } : {}),
+      defaultTimeZone: hl7?.defaultTimeZone ?? this.settings.HL7_DEFAULT_TIME_ZONE,
+      integrationId: source?.integrationId,
       validate: validateFhirResource,
     });
     if (!result.ok) {
@@ -48,7 +70,8 @@ export class Hl7ToFhirHandler {
       });
     }
     const { code, trigger } = message.messageType;
-    const integration = event.integrationid ?? `hl7:${message.sendingFacility || message.sendingApplication}`;
+    const integration =
+      source?.integrationId ?? `hl7:${message.sendingFacility || message.sendingApplication}`;
     await this.producer.publish(TOPICS.fhirInbound.name, [
       {
         key: bundleKey(result.bundle, integration),
@@ -61,7 +84,7 @@ export class Hl7ToFhirHandler {
           subject: `${code}^${trigger}`,
           causationid: event.id,
           correlationid: event.correlationid ?? event.id,
-          integrationid: event.integrationid,
+          integrationid: source?.integrationId,
           data: result.bundle,
         }),
       },

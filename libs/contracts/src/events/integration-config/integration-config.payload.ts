@@ -159,6 +159,24 @@ export class SynchronizationSettings {
   resourceTypes?: string[];
 }
 
+/** For HL7 v2 senders: how their messages become FHIR (libs/hl7-fhir ConvertOptions). */
+export class Hl7ConversionSettings {
+  /** Assigning authority (CX.4.1 / universal id) → identifier system URI. */
+  @IsOptional()
+  @IsObject()
+  identifierSystems?: Record<string, string>;
+
+  /** HL7 coding system name (CWE.3) → code system URI. */
+  @IsOptional()
+  @IsObject()
+  codeSystems?: Record<string, string>;
+
+  /** Zone of times sent without an offset: UTC, +02:00 or an IANA zone. */
+  @IsOptional()
+  @IsString()
+  defaultTimeZone?: string;
+}
+
 export class MonitoringSettings {
   /** Percent of failed calls in the breaker's window that opens it. */
   @IsInt()
@@ -243,6 +261,12 @@ export class IntegrationConfigPayload {
   @ValidateNested()
   @Type(() => MonitoringSettings)
   monitoring?: MonitoringSettings;
+
+  /** For integrations that send HL7 v2 (connection type hl7): conversion settings. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => Hl7ConversionSettings)
+  hl7?: Hl7ConversionSettings;
 
   @IsBoolean()
   active!: boolean;

@@ -88,6 +88,16 @@ export const DATA_MAPPING_SCHEMA: JsonSchema = {
   properties: { inbound: { type: 'object' }, outbound: { type: 'object' } },
 };
 
+export const HL7_CONVERSION_SCHEMA: JsonSchema = {
+  type: 'object',
+  description: 'For HL7 v2 senders: how their messages become FHIR.',
+  properties: {
+    identifierSystems: { type: 'object', description: 'Assigning authority → identifier system URI.' },
+    codeSystems: { type: 'object', description: 'HL7 coding system name (CWE.3) → code system URI.' },
+    defaultTimeZone: { type: 'string', description: 'Zone of times without an offset (default UTC).' },
+  },
+};
+
 /** The integration's own fields, shared by the event and the gateway's API. */
 export const INTEGRATION_PROPERTIES: Readonly<Record<string, JsonSchema>> = {
   facility: { ...text, description: 'The facility (MSH-4) this integration serves.' },
@@ -99,6 +109,7 @@ export const INTEGRATION_PROPERTIES: Readonly<Record<string, JsonSchema>> = {
   dataMapping: DATA_MAPPING_SCHEMA,
   synchronization: SYNCHRONIZATION_SCHEMA,
   monitoring: MONITORING_SCHEMA,
+  hl7: HL7_CONVERSION_SCHEMA,
   active: { type: 'boolean' },
 };
 
