@@ -1,22 +1,13 @@
-import { Type } from 'class-transformer';
+import { OmitType } from '@nestjs/swagger';
+import { IsBoolean, IsObject, IsOptional, ValidateIf } from 'class-validator';
 import {
-  IsBoolean,
-  IsIn,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
-import {
-  ConnectionSettings,
-  DataMappingSettings,
-  Hl7ConversionSettings,
+  type ConnectionSettings,
+  type DataMappingSettings,
+  type Hl7ConversionSettings,
   INTEGRATION_PROPERTIES,
-  MonitoringSettings,
-  SynchronizationSettings,
-  SYSTEM_TYPES,
+  IntegrationConfigPayload,
+  type MonitoringSettings,
+  type SynchronizationSettings,
   type AuthenticationType,
   type SystemType,
 } from '@meridian/contracts';
@@ -32,50 +23,18 @@ export const CREDENTIAL_FIELDS: Readonly<Record<AuthenticationType, readonly str
   certificate: ['certificate', 'privateKey'],
 };
 
-/** Body of POST and PUT /api/v1/integrations (PUT replaces the whole integration). */
-export class IntegrationInput {
-  @IsString()
-  @IsNotEmpty()
-  facility!: string;
-
-  @IsIn(SYSTEM_TYPES)
-  systemType!: SystemType;
-
-  @IsString()
-  @IsNotEmpty()
-  systemName!: string;
-
-  @IsOptional()
-  @IsString()
-  vendor?: string;
-
-  @IsOptional()
-  @IsString()
-  systemVersion?: string;
-
-  @ValidateNested()
-  @Type(() => ConnectionSettings)
-  connection!: ConnectionSettings;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => DataMappingSettings)
-  dataMapping?: DataMappingSettings;
-
-  @ValidateNested()
-  @Type(() => SynchronizationSettings)
-  synchronization!: SynchronizationSettings;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => MonitoringSettings)
-  monitoring?: MonitoringSettings;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => Hl7ConversionSettings)
-  hl7?: Hl7ConversionSettings;
-
+/**
+ * Body of POST and PUT /api/v1/integrations (PUT replaces the whole integration): the config event's
+ * fields and their validation, less what the gateway manages (id, version, sealed credentials,
+ * timestamps), with `active` optional and plaintext `credentials`.
+ */
+export class IntegrationInput extends OmitType(IntegrationConfigPayload, [
+  'integrationId',
+  'version',
+  'active',
+  'credentials',
+  'updatedAt',
+] as const) {
   @IsOptional()
   @IsBoolean()
   active?: boolean;

@@ -211,6 +211,11 @@ describe('integration configuration: API, outbox, config topic, and every servic
       ]),
     );
     expect(JSON.stringify(problems)).not.toContain('wrong-field');
+    const unknown = await send('POST', api, integration({ integrationId: 'chosen-by-client', bogus: 1 }));
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { message: string[] }).message).toEqual(
+      expect.arrayContaining(['property integrationId should not exist', 'property bogus should not exist']),
+    );
     expect(await count()).toBe(before);
   });
 

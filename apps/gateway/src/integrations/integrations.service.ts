@@ -215,17 +215,7 @@ export class IntegrationsService {
     const payload: IntegrationConfigPayload = {
       integrationId: row.id,
       version: row.version,
-      facility: row.facility,
-      systemType: row.systemType,
-      systemName: row.systemName,
-      ...(row.vendor === null ? {} : { vendor: row.vendor }),
-      ...(row.systemVersion === null ? {} : { systemVersion: row.systemVersion }),
-      connection: row.connection,
-      ...(row.dataMapping === null ? {} : { dataMapping: row.dataMapping }),
-      synchronization: row.synchronization,
-      ...(row.monitoring === null ? {} : { monitoring: row.monitoring }),
-      ...(row.hl7 === null ? {} : { hl7: row.hl7 }),
-      active: row.active,
+      ...describe(row),
       ...(row.credentials === null ? {} : { credentials: row.credentials }),
       updatedAt: row.updatedAt.toISOString(),
     };
@@ -246,6 +236,18 @@ function toView(row: Integration): IntegrationView {
   return {
     id: row.id,
     version: row.version,
+    ...describe(row),
+    credentialsSet: row.credentials !== null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The integration's own fields, as the config event and the API both show them (absent, not null). */
+function describe(
+  row: Integration,
+): Omit<IntegrationView, 'id' | 'version' | 'credentialsSet' | 'createdAt' | 'updatedAt'> {
+  return {
     facility: row.facility,
     systemType: row.systemType,
     systemName: row.systemName,
@@ -257,9 +259,6 @@ function toView(row: Integration): IntegrationView {
     ...(row.monitoring === null ? {} : { monitoring: row.monitoring }),
     ...(row.hl7 === null ? {} : { hl7: row.hl7 }),
     active: row.active,
-    credentialsSet: row.credentials !== null,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
   };
 }
 
