@@ -1,12 +1,21 @@
 import { Module } from '@nestjs/common';
 import type { ServiceDefinition } from '@meridian/platform';
+import { BreakerEvents } from './clients/breaker-events';
+import { EhrClients } from './clients/ehr-clients';
+import { EhrCommandHandler } from './commands/ehr-command.handler';
+import { EhrAdapterSettings } from './ehr-adapter.settings';
+import { LifecyclePublisher } from './lifecycle/lifecycle.publisher';
 
-@Module({})
+@Module({
+  controllers: [EhrCommandHandler],
+  providers: [LifecyclePublisher, BreakerEvents, EhrClients],
+})
 export class EhrAdapterModule {}
 
 export const ehrAdapterService: ServiceDefinition = {
   name: 'ehr-adapter',
   defaultPort: 3003,
   imports: [EhrAdapterModule],
+  settings: EhrAdapterSettings,
   integrationConfigs: true,
 };

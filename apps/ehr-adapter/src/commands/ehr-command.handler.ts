@@ -1,0 +1,182 @@
+import { Controller, Logger } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import {
+  type CloudEvent,
+  COMMAND_RESULT_V1,
+  type CommandResultPayload,
+  createCloudEvent,
+  type FhirBundlePayload,
+  type IntegrationConfigPayload,
+  type IntegrationLifecyclePayload,
+  TOPICS,
+} from '@meridian/contracts';
+import type { Bundle } from '@meridian/fhir';
+import { uuidV5 } from '@meridian/hl7-fhir';
+import {
+  classifyError,
+  EventProducer,
+  KafkaEventContext,
+  PermanentError,
+  safeErrorMessage,
+  TransientError,
+} from '@meridian/kafka';
+import { IntegrationConfigView } from '@meridian/platform';
+import { RetryLaterError } from '@meridian/resilience';
+import { callScope, EhrClients } from '../clients/ehr-clients';
+import { LifecyclePublisher, SOURCE, STEPS } from '../lifecycle/lifecycle.publisher';
+import { answersCommand, errorSummary, isIdempotent, transactionReferences } from './transaction-outcome';
+
+/**
+ * ehr.commands.v1 → the integration's FHIR server → ehr.results.v1.
+ *
+ * Each command is a transaction Bundle for the integration named by `ce_integrationid`, POSTed as
+ * one transaction. Its outcome:
+ * - applied: a `succeeded` result with the references the server gave;
+ * - refused by the server for good (conflict, several matches, a 4xx with an OperationOutcome): a
+ *   `failed` result with the error's kind and issue codes; the command is answered, nothing retried;
+ * - the server is unreachable, slow or failing (after the client's own retries): the error
+ *   propagates, so the consumer runtime retries the record and then dead-letters it;
+ * - the integration's breaker is open (`CircuitOpenError`): the error propagates and the runtime
+ *   holds the partition, so the backlog waits in Kafka, in order, until the server is back;
+ * - the command or the integration cannot work (no such active FHIR integration, credentials that
+ *   cannot be opened, a base URL the SSRF guard refuses): permanent, to the DLQ, redrivable.
+ * Every attempt is also told on integration.events.v1 (step `ehr-adapter.apply`).
+ */
+@Controller()
+export class EhrCommandHandler {
+  private readonly logger = new Logger('EhrCommands');
+
+  constructor(
+    private readonly producer: EventProducer,
+    private readonly configs: IntegrationConfigView,
+    private readonly clients: EhrClients,
+    private readonly lifecycle: LifecyclePublisher,
+  ) {}
+
+  @EventPattern(TOPICS.ehrCommands.name)
+  async apply(
+    @Payload() event: CloudEvent<FhirBundlePayload>,
+    @Ctx() context: KafkaEventContext,
+  ): Promise<void> {
+    const record = context.record;
+    // Commands are only judged against the configurations on the topic when we started.
+    await this.configs.loaded;
+    const config = this.integrationOf(event);
+    const integrationId = config.integrationId;
+    const bundle = event.data;
+    if (bundle.type !== 'transaction') {
+      throw new PermanentError(
+        `the command is a ${bundle.type} Bundle; the EHR adapter applies transactions`,
+      );
+    }
+    const step = (
+      status: IntegrationLifecyclePayload['status'],
+      extra: Partial<IntegrationLifecyclePayload> = {},
+    ) =>
+      this.lifecycle.publish(
+        {
+          integrationId,
+          correlationId: event.correlationid ?? event.id,
+          status,
+          step: STEPS.apply,
+          attempt: record.attempt,
+          ...extra,
+        },
+        event.id,
+      );
+
+    await step('processing');
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    let response: Bundle;
+    try {
+      const client = await this.clients.clientFor(config);
+      response = await callScope.run({ heartbeat: () => record.heartbeat() }, () =>
+        client.transaction(bundle as unknown as Bundle, { idempotent: isIdempotent(bundle) }),
+      );
+    } catch (error) {
+      const durationMs = elapsed();
+      if (answersCommand(error)) {
+        const summary = errorSummary(error, error.message, false);
+        await this.answer(event, record.key, config, {
+          outcome: 'failed',
+          statusCode: error.status,
+          durationMs,
+          error: summary,
+        });
+        await step('failed', { durationMs, error: summary });
+        this.logger.warn({
+          msg: 'command refused by the FHIR server',
+          integrationId,
+          commandId: event.id,
+          error: error.message,
+        });
+        return;
+      }
+      const permanent = !(error instanceof RetryLaterError) && classifyError(error) === 'permanent';
+      await step(permanent ? 'failed' : 'retrying', {
+        durationMs,
+        error: errorSummary(error, safeErrorMessage(error), !permanent),
+      });
+      throw error;
+    }
+    const durationMs = elapsed();
+    const references = transactionReferences(response);
+    await this.answer(event, record.key, config, {
+      outcome: 'succeeded',
+      references,
+      // A transaction that applied is answered 200 OK (FHIR R4 http.html#transaction-response).
+      statusCode: 200,
+      durationMs,
+    });
+    await step('completed', { durationMs });
+  }
+
+  /**
+   * The active FHIR integration the command is for. One not in the view may be one whose
+   * configuration this replica has not read yet (the orchestrator reads the same topic and may be
+   * ahead): transient, so the runtime tries again a few times before the DLQ.
+   */
+  private integrationOf(event: CloudEvent): IntegrationConfigPayload {
+    const integrationId = event.integrationid;
+    if (integrationId === undefined) throw new PermanentError('the command has no ce_integrationid');
+    const config = this.configs.get(integrationId);
+    if (config === undefined) throw new TransientError(`integration ${integrationId} is not configured`);
+    if (!config.active) throw new PermanentError(`integration ${integrationId} is inactive`);
+    if (config.connection.type !== 'fhir') {
+      throw new PermanentError(
+        `integration ${integrationId} is a ${config.connection.type} connection, not fhir`,
+      );
+    }
+    return config;
+  }
+
+  /** The result, keyed like the command; its id follows from the command's and the outcome, so a redelivery repeats it. */
+  private async answer(
+    command: CloudEvent,
+    key: string | null,
+    config: IntegrationConfigPayload,
+    result: Omit<CommandResultPayload, 'commandId' | 'integrationId'>,
+  ): Promise<void> {
+    const payload: CommandResultPayload = {
+      commandId: command.id,
+      integrationId: config.integrationId,
+      ...result,
+    };
+    await this.producer.publish(TOPICS.ehrResults.name, [
+      {
+        key: key ?? config.integrationId,
+        event: createCloudEvent({
+          id: uuidV5(`${command.source}\u001f${command.id}\u001f${SOURCE}\u001f${result.outcome}`),
+          source: SOURCE,
+          type: COMMAND_RESULT_V1,
+          subject: command.subject,
+          causationid: command.id,
+          correlationid: command.correlationid ?? command.id,
+          integrationid: config.integrationId,
+          data: payload,
+        }),
+      },
+    ]);
+  }
+}
