@@ -80,7 +80,10 @@ export async function readTopic(
         .then(() => {
           for (const range of pending.values())
             consumer.seek({ topic, partition: range.partition, offset: range.start.toString() });
-        }, reject);
+        })
+        // run() can resolve before the group is joined (a coordinator still loading after a broker
+        // restart): seek then throws, and the read fails rather than leaving the error unhandled.
+        .catch(reject);
     });
   } finally {
     await consumer.disconnect();
