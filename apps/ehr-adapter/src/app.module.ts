@@ -4,11 +4,10 @@ import { BreakerEvents } from './clients/breaker-events';
 import { EhrClients } from './clients/ehr-clients';
 import { EhrCommandHandler } from './commands/ehr-command.handler';
 import { EhrAdapterSettings } from './ehr-adapter.settings';
-import { LifecyclePublisher } from './lifecycle/lifecycle.publisher';
 
 @Module({
   controllers: [EhrCommandHandler],
-  providers: [LifecyclePublisher, BreakerEvents, EhrClients],
+  providers: [BreakerEvents, EhrClients],
 })
 export class EhrAdapterModule {}
 

@@ -1,11 +1,9 @@
 import { Module } from '@nestjs/common';
 import type { ServiceDefinition } from '@meridian/platform';
 import { FhirRouterHandler } from './routing/fhir-router.handler';
-import { LifecyclePublisher } from './routing/lifecycle.publisher';
 
 @Module({
   controllers: [FhirRouterHandler],
-  providers: [LifecyclePublisher],
 })
 export class OrchestratorModule {}
 

@@ -3,6 +3,7 @@ export { ensureSchema } from './database-schema';
 export { HealthController } from './health.controller';
 export { HeartbeatService } from './heartbeat.service';
 export { IntegrationConfigView, type IntegrationConfigListener } from './integration-config.view';
+export { LifecyclePublisher } from './lifecycle.publisher';
 export { RethrowRpcErrors } from './rethrow-rpc-errors.filter';
 export type { ServiceDefinition } from './service-definition';
 export { ConfigError, loadServiceConfig, type ServiceConfig } from './service-config';

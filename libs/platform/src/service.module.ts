@@ -7,6 +7,7 @@ import { ensureSchema } from './database-schema';
 import { HealthController } from './health.controller';
 import { HeartbeatService } from './heartbeat.service';
 import { IntegrationConfigView } from './integration-config.view';
+import { LifecyclePublisher } from './lifecycle.publisher';
 import type { ServiceDefinition } from './service-definition';
 import type { ServiceConfig } from './service-config';
 import { SERVICE_CONFIG, SERVICE_SETTINGS } from './tokens';
@@ -46,11 +47,13 @@ export class ServiceModule {
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: SERVICE_SETTINGS, useValue: config.settings },
         HeartbeatService,
+        LifecyclePublisher,
         ...(definition.integrationConfigs ? [IntegrationConfigView] : []),
       ],
       exports: [
         SERVICE_CONFIG,
         SERVICE_SETTINGS,
+        LifecyclePublisher,
         ...(definition.integrationConfigs ? [IntegrationConfigView] : []),
       ],
     };

@@ -1,5 +1,5 @@
 import type { IntegrationLifecyclePayload } from '@meridian/contracts';
-import type { LifecyclePublisher } from '../lifecycle/lifecycle.publisher';
+import type { LifecyclePublisher } from '@meridian/platform';
 import { BreakerEvents } from './breaker-events';
 
 describe('BreakerEvents', () => {

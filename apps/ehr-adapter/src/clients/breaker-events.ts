@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { safeErrorMessage } from '@meridian/kafka';
 import type { BreakerState } from '@meridian/resilience';
-import { LifecyclePublisher, STEPS } from '../lifecycle/lifecycle.publisher';
+import { LifecyclePublisher } from '@meridian/platform';
+import { STEPS } from '../lifecycle/steps';
 
 /**
  * Turns breaker transitions into lifecycle events on integration.events.v1 (step

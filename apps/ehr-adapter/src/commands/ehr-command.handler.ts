@@ -23,7 +23,8 @@ import {
 import { IntegrationConfigView } from '@meridian/platform';
 import { RetryLaterError } from '@meridian/resilience';
 import { callScope, EhrClients } from '../clients/ehr-clients';
-import { LifecyclePublisher, SOURCE, STEPS } from '../lifecycle/lifecycle.publisher';
+import { LifecyclePublisher } from '@meridian/platform';
+import { SOURCE, STEPS } from '../lifecycle/steps';
 import { answersCommand, errorSummary, isIdempotent, transactionReferences } from './transaction-outcome';
 
 /**

@@ -11,8 +11,7 @@ import {
 } from '@meridian/contracts';
 import { uuidV5 } from '@meridian/hl7-fhir';
 import { EventProducer, KafkaEventContext, PermanentError } from '@meridian/kafka';
-import { IntegrationConfigView } from '@meridian/platform';
-import { LifecyclePublisher } from './lifecycle.publisher';
+import { IntegrationConfigView, LifecyclePublisher } from '@meridian/platform';
 
 const SOURCE = '/meridian/orchestrator';
 
