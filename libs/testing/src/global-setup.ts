@@ -1,3 +1,4 @@
+import { nameRunFhirServer } from './fhir-server';
 import { createRunDatabase, findKafka, findPostgres, type Started } from './infrastructure';
 
 declare global {
@@ -14,6 +15,8 @@ export default async function globalSetup(): Promise<void> {
     for (const item of started.reverse()) await item.stop().catch(() => undefined);
   };
   globalThis.meridianTestInfrastructure = { stop };
+  // The FHIR server starts only when a suite asks for it (fhirServer()); the teardown stops it.
+  nameRunFhirServer();
   try {
     const kafka = await findKafka();
     started.push(kafka);

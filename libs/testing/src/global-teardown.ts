@@ -1,3 +1,9 @@
+import { stopRunFhirServer } from './fhir-server';
+
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.meridianTestInfrastructure?.stop();
+  try {
+    await stopRunFhirServer();
+  } finally {
+    await globalThis.meridianTestInfrastructure?.stop();
+  }
 }

@@ -10,3 +10,4 @@ export {
 } from './kafka-helpers';
 export { MllpClient, readAck } from './mllp-client';
 export { freePort, getFrom, spawnBuiltService, type RunningService } from './built-services';
+export { FHIR_SERVER_TIMEOUT_MS, fhirServer, runFhirLauncher, uniqueIdentifierSystem } from './fhir-server';
