@@ -13,6 +13,9 @@ import { KafkaConnection, safeErrorMessage } from '@meridian/kafka';
 import type { ServiceConfig } from './service-config';
 import { SERVICE_CONFIG } from './tokens';
 
+/** Version recorded for a deleted integration: above any real one, so no late record revives it. */
+const DELETED = Number.MAX_SAFE_INTEGER;
+
 export type IntegrationConfigListener = (
   integrationId: string,
   config: IntegrationConfigPayload | undefined,
@@ -48,6 +51,11 @@ export class IntegrationConfigView implements OnModuleInit, OnApplicationShutdow
 
   get(integrationId: string): IntegrationConfigPayload | undefined {
     return this.configs.get(integrationId);
+  }
+
+  /** True once a tombstone for the integration was read: it existed and is gone (not merely unknown yet). */
+  isDeleted(integrationId: string): boolean {
+    return this.versions.get(integrationId) === DELETED;
   }
 
   all(): IntegrationConfigPayload[] {
@@ -104,7 +112,7 @@ export class IntegrationConfigView implements OnModuleInit, OnApplicationShutdow
       return;
     }
     if (decoded.event.data === null) {
-      this.versions.set(key, Number.MAX_SAFE_INTEGER);
+      this.versions.set(key, DELETED);
       if (this.configs.delete(key)) this.notify(key, undefined);
       return;
     }

@@ -142,7 +142,13 @@ export class EhrCommandHandler {
     const integrationId = event.integrationid;
     if (integrationId === undefined) throw new PermanentError('the command has no ce_integrationid');
     const config = this.configs.get(integrationId);
-    if (config === undefined) throw new TransientError(`integration ${integrationId} is not configured`);
+    if (config === undefined) {
+      // Deleted: nothing will ever take the command (DLQ now, redrive if it comes back). Unknown: its
+      // configuration may still be on its way (the orchestrator can read it first), so retry.
+      if (this.configs.isDeleted(integrationId))
+        throw new PermanentError(`integration ${integrationId} was deleted`);
+      throw new TransientError(`integration ${integrationId} is not configured`);
+    }
     if (!config.active) throw new PermanentError(`integration ${integrationId} is inactive`);
     if (config.connection.type !== 'fhir') {
       throw new PermanentError(

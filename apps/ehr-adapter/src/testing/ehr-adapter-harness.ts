@@ -4,6 +4,7 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import {
   allTopicDefinitions,
   createCloudEvent,
+  encodeCloudEvent,
   FHIR_BUNDLE_V1,
   headersToStrings,
   INTEGRATION_CONFIG_V1,
@@ -100,14 +101,16 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     handleSignals: false,
   });
   const view = adapter.get(IntegrationConfigView);
+  const configured = new Set<string>();
   return {
     kafka,
     admin,
     adapter,
     records,
     integrationId: (label) => `${run}.${label}`,
-    publishConfig: (config) =>
-      producer.publish(TOPICS.integrationConfig.name, [
+    publishConfig: (config) => {
+      configured.add(config.integrationId);
+      return producer.publish(TOPICS.integrationConfig.name, [
         {
           key: config.integrationId,
           event: createCloudEvent({
@@ -117,7 +120,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
             data: config,
           }),
         },
-      ]),
+      ]);
+    },
     awaitConfig: async (integrationId, version) => {
       await eventually(() => (view.get(integrationId)?.version === version ? true : undefined), {
         what: `version ${version} of ${integrationId} in the adapter's view`,
@@ -142,6 +146,15 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     about: (topic, integrationId) =>
       records.filter((record) => record.topic === topic && record.headers.ce_integrationid === integrationId),
     close: async () => {
+      // Delete this run's integrations: commands left on the shared topic for its fake servers then go
+      // to the DLQ at once in any later adapter, instead of holding a partition behind a dead endpoint.
+      const tombstone = encodeCloudEvent(
+        createCloudEvent({ source: '/meridian/gateway', type: INTEGRATION_CONFIG_V1, data: {} }),
+      );
+      await producer.sendRaw(
+        TOPICS.integrationConfig.name,
+        [...configured].map((id) => ({ key: id, value: null, headers: tombstone.headers })),
+      );
       await adapter.close();
       await producer.disconnect();
       await watcher.disconnect();
