@@ -715,13 +715,16 @@ describe('mapper rules', () => {
       {},
       { expressionLimits: { timeoutMs: 20 }, applyBudgetMs: 30 },
     );
+    // Which rule finds the budget spent depends on the machine's speed; what must hold is: the first
+    // hostile expression is stopped by its own limit, the budget then stops the rest, nothing is written.
     expect(result.output).toEqual({});
-    expect(result.errors.map((issue) => [issue.rule, issue.code])).toEqual([
-      ['slow1', 'expression_limit'],
-      ['slow2', 'expression_limit'],
-      ['slow3', 'budget_exceeded'],
-    ]);
-    expect(result.errors[2].message).toBe(
+    const outcomes = result.errors.map((issue) => [issue.rule, issue.code]);
+    expect(outcomes[0]).toEqual(['slow1', 'expression_limit']);
+    const last = result.errors[result.errors.length - 1];
+    expect(last.code).toBe('budget_exceeded');
+    expect(['slow2', 'slow3']).toContain(last.rule);
+    expect(outcomes.slice(1, -1).every(([, code]) => code === 'expression_limit')).toBe(true);
+    expect(last.message).toBe(
       'expressions took longer than the 30 ms budget; this and later rules did not run',
     );
   });
