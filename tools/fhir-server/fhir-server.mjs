@@ -11,9 +11,21 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  assertPortFree,
+  freePort,
+  isProcessAlive,
+  isProcessWithMarker,
+  java,
+  readStateFile,
+  run,
+  runAsScript,
+  sleep,
+  stopProcessGroup,
+  tail,
+} from '../lib/processes.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, '../..');
@@ -242,21 +254,11 @@ export async function stopServer(
     typeof stateOrPid === 'number' ? { pid: stateOrPid } : stateFile ? readState(stateFile) : stateOrPid;
   if (!state?.pid) return false;
 
-  let wasRunning = false;
-  if (isServerAlive(state.pid)) {
-    wasRunning = true;
-    signalGroup(state.pid, 'SIGTERM');
-    const deadline = Date.now() + timeoutMs;
-    while (isServerAlive(state.pid) && Date.now() < deadline) await sleep(100);
-    if (isServerAlive(state.pid)) {
-      signalGroup(state.pid, 'SIGKILL');
-      const killDeadline = Date.now() + 10_000;
-      while (isServerAlive(state.pid)) {
-        if (Date.now() > killDeadline) throw new Error(`FHIR server pid ${state.pid} survived SIGKILL`);
-        await sleep(100);
-      }
-    }
-  }
+  const wasRunning = await stopProcessGroup(state.pid, {
+    isAlive: isServerAlive,
+    name: 'FHIR server',
+    timeoutMs,
+  });
   if (stateFile) fs.rmSync(stateFile, { force: true });
   if (state.logFile && !keepLog) fs.rmSync(state.logFile, { force: true });
   return wasRunning;
@@ -264,40 +266,12 @@ export async function stopServer(
 
 /** The state file's content, or null when there is none. */
 export function readState(stateFile = DEFAULT_STATE_FILE) {
-  try {
-    return JSON.parse(fs.readFileSync(stateFile, 'utf8'));
-  } catch (error) {
-    if (error.code === 'ENOENT') return null;
-    throw error;
-  }
-}
-
-function isProcessAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
+  return readStateFile(stateFile);
 }
 
 /** True while the pid is a live FHIR server of this launcher (a reused pid does not count). */
 export function isServerAlive(pid) {
-  if (!isProcessAlive(pid)) return false;
-  let stat;
-  try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return true; // no /proc (macOS): trust kill(0)
-  }
-  if (/^\S+ \(.*\) [ZX]/s.test(stat)) return false; // a zombie has finished
-  try {
-    // Empty while the process is still exiting (alive for our purposes).
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline === '' || cmdline.split('\0').includes(MARKER);
-  } catch {
-    return false;
-  }
+  return isProcessWithMarker(pid, MARKER);
 }
 
 async function answersMetadata(baseUrl) {
@@ -312,59 +286,6 @@ async function answersMetadata(baseUrl) {
     return false;
   }
 }
-
-function java() {
-  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-}
-
-function signalGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-  } catch (error) {
-    if (error.code !== 'ESRCH') throw error;
-  }
-}
-
-/** Runs a command to completion, collecting stdout and stderr together. */
-function run(command, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
-
-/** A free port from the OS (listen on port 0, read it, close). */
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function assertPortFree(port) {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', (error) =>
-      reject(new Error(`port ${port} on 127.0.0.1 is not free (${error.code}); choose another --port`)),
-    );
-    server.listen(port, '127.0.0.1', () => server.close(resolve));
-  });
-}
-
-function tail(file, lines) {
-  try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return `(no ${file})`;
-  }
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
 // CLI
@@ -462,20 +383,4 @@ async function main(argv) {
 
 // Only as the entry point (realpath: the script may be reached through a symlink); never throws,
 // so importing this module cannot fail because of the importer's argv.
-function isEntryPoint() {
-  try {
-    return fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error) => {
-      console.error(`fhir-server.mjs: ${error.message}`);
-      process.exitCode = 1;
-    },
-  );
-}
+runAsScript(import.meta.url, main, 'fhir-server.mjs');

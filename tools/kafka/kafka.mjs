@@ -16,6 +16,18 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  assertPortFree,
+  freePort,
+  isProcessWithMarker,
+  java,
+  readStateFile,
+  run,
+  runAsScript,
+  sleep,
+  stopProcessGroup,
+  tail,
+} from '../lib/processes.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, '../..');
@@ -181,21 +193,11 @@ export async function stopBroker(
     typeof stateOrPid === 'number' ? { pid: stateOrPid } : stateFile ? readState(stateFile) : stateOrPid;
   if (!state?.pid) return false;
 
-  let wasRunning = false;
-  if (isBrokerAlive(state.pid)) {
-    wasRunning = true;
-    signalGroup(state.pid, 'SIGTERM');
-    const deadline = Date.now() + timeoutMs;
-    while (isBrokerAlive(state.pid) && Date.now() < deadline) await sleep(100);
-    if (isBrokerAlive(state.pid)) {
-      signalGroup(state.pid, 'SIGKILL');
-      const killDeadline = Date.now() + 10_000;
-      while (isBrokerAlive(state.pid)) {
-        if (Date.now() > killDeadline) throw new Error(`Kafka broker pid ${state.pid} survived SIGKILL`);
-        await sleep(100);
-      }
-    }
-  }
+  const wasRunning = await stopProcessGroup(state.pid, {
+    isAlive: isBrokerAlive,
+    name: 'Kafka broker',
+    timeoutMs,
+  });
   if (stateFile) fs.rmSync(stateFile, { force: true });
   if (state.createdTemp && state.dataDir && !keepDataDir)
     fs.rmSync(state.dataDir, { recursive: true, force: true });
@@ -204,37 +206,12 @@ export async function stopBroker(
 
 /** The state file's content, or null when there is none. */
 export function readState(stateFile = DEFAULT_STATE_FILE) {
-  try {
-    return JSON.parse(fs.readFileSync(stateFile, 'utf8'));
-  } catch (error) {
-    if (error.code === 'ENOENT') return null;
-    throw error;
-  }
+  return readStateFile(stateFile);
 }
 
 /** True while the pid is a live Kafka broker (a reused pid of another program does not count). */
 export function isBrokerAlive(pid) {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
-  let stat;
-  try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return true; // no /proc (macOS): trust kill(0)
-  }
-  // A zombie has finished (its parent just has not reaped it yet).
-  if (/^\S+ \(.*\) [ZX]/s.test(stat)) return false;
-  // The command line is empty while the process is still exiting (alive for our purposes) and
-  // someone else's after the pid was reused.
-  try {
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline === '' || cmdline.includes('kafka.Kafka');
-  } catch {
-    return false; // gone since the line above
-  }
+  return isProcessWithMarker(pid, 'kafka.Kafka');
 }
 
 /**
@@ -318,51 +295,6 @@ function randomClusterId() {
   }
 }
 
-function java() {
-  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-}
-
-function signalGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-  } catch (error) {
-    if (error.code !== 'ESRCH') throw error;
-  }
-}
-
-/** Runs a command to completion, collecting stdout and stderr together. */
-function run(command, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
-
-/** A free port from the OS (listen on port 0, read it, close); `exclude` keeps two picks apart. */
-async function freePort(exclude = []) {
-  for (;;) {
-    const server = net.createServer();
-    await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-    const { port } = server.address();
-    await new Promise((resolve) => server.close(resolve));
-    if (!exclude.includes(port)) return port;
-  }
-}
-
-function assertPortFree(port) {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', (error) =>
-      reject(new Error(`port ${port} on 127.0.0.1 is not free (${error.code}); choose another --port`)),
-    );
-    server.listen(port, '127.0.0.1', () => server.close(resolve));
-  });
-}
-
 function canConnect(port) {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1' });
@@ -376,14 +308,6 @@ function canConnect(port) {
   });
 }
 
-function tail(file, lines) {
-  try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return `(no ${file})`;
-  }
-}
-
 // The JVM's own stdout/stderr matter when it dies before log4j is up (bad flags, missing class).
 function describeLogs(state, lines) {
   const stdout = path.join(state.dataDir, 'stdout.log');
@@ -391,8 +315,6 @@ function describeLogs(state, lines) {
     fs.existsSync(stdout) && fs.statSync(stdout).size > 0 ? `\n--- ${stdout}:\n${tail(stdout, 20)}` : '';
   return `${tail(state.logFile, lines)}${jvm}`;
 }
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
 // CLI
@@ -486,20 +408,4 @@ async function main(argv) {
 
 // Only as the entry point (realpath: the script may be reached through a symlink); never throws,
 // so importing this module cannot fail because of the importer's argv.
-function isEntryPoint() {
-  try {
-    return fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error) => {
-      console.error(`kafka.mjs: ${error.message}`);
-      process.exitCode = 1;
-    },
-  );
-}
+runAsScript(import.meta.url, main, 'kafka.mjs');
