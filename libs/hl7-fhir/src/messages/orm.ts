@@ -1,13 +1,14 @@
 import type { ConversionContext } from '../context';
 import { buildObservation } from '../resources/observation';
 import { buildServiceRequest } from '../resources/service-request';
-import { type ConversionError, isConversionError } from '../types';
+import type { ConversionError } from '../types';
 import { groupOrders } from './order-groups';
-import { buildPatientContext } from './patient-context';
+import { forEachOrderPatient } from './patient-context';
 
 /** ORM^O01: each ORC (+ OBR) → ServiceRequest; OBX under an order → Observations it cites as supportingInfo. */
 export function convertOrm(ctx: ConversionContext): ConversionError | undefined {
-  const { patients, orphans } = groupOrders(ctx.msg);
+  const grouped = groupOrders(ctx.msg);
+  const { patients } = grouped;
   if (patients.length === 0) {
     return {
       code: 'MISSING_SEGMENT',
@@ -18,53 +19,46 @@ export function convertOrm(ctx: ConversionContext): ConversionError | undefined 
   if (!patients.some((p) => p.orders.length > 0)) {
     return { code: 'MISSING_SEGMENT', location: 'ORC', reason: 'ORM message without an ORC or OBR segment' };
   }
-  for (const o of orphans) {
-    const seg = o.orc ?? o.obr;
-    if (seg) ctx.warn('SEGMENT_SKIPPED', seg.loc(), 'order before any PID has no patient; not converted');
-  }
-  const mode = ctx.options.updatePatientFromAllMessages ? 'update' : 'create-if-missing';
   const usedKeys = new Set<string>();
-  for (const group of patients) {
-    const pc = buildPatientContext(
-      ctx,
-      { pid: group.pid, pd1: group.pd1, pv1: group.pv1, pv2: group.pv2, dg1: group.dg1 },
-      { mode, encounterStatus: undefined },
-    );
-    if (isConversionError(pc)) return pc;
-    for (const order of group.orders) {
-      if (order.obr === undefined && order.otherDetail.length > 0) {
-        ctx.warn(
-          'SEGMENT_SKIPPED',
-          order.otherDetail[0].loc(),
-          `order detail ${order.otherDetail[0].name} is not mapped; order not converted`,
-        );
-        continue;
+  return forEachOrderPatient(
+    ctx,
+    grouped,
+    (o) => o.orc ?? o.obr,
+    (group, pc) => {
+      for (const order of group.orders) {
+        if (order.obr === undefined && order.otherDetail.length > 0) {
+          ctx.warn(
+            'SEGMENT_SKIPPED',
+            order.otherDetail[0].loc(),
+            `order detail ${order.otherDetail[0].name} is not mapped; order not converted`,
+          );
+          continue;
+        }
+        const anchor = order.obr ?? order.orc;
+        const supportingInfo = order.results
+          .map((result) =>
+            buildObservation(ctx, {
+              ...result,
+              patient: pc.patient,
+              encounter: pc.encounter,
+              groupKey: `${pc.patientKey}|order:${anchor?.text(2) ?? anchor?.loc() ?? ''}`,
+              allowAttachment: false,
+              usedKeys,
+            }),
+          )
+          .flatMap((o) => (o.kind === 'observation' ? [o.ref] : []));
+        buildServiceRequest(ctx, {
+          orc: order.orc,
+          obr: order.obr,
+          tq1: order.tq1,
+          notes: order.notes,
+          diagnoses: order.dg1,
+          patient: pc.patient,
+          patientKey: pc.patientKey,
+          encounter: pc.encounter,
+          supportingInfo,
+        });
       }
-      const anchor = order.obr ?? order.orc;
-      const supportingInfo = order.results
-        .map((result) =>
-          buildObservation(ctx, {
-            ...result,
-            patient: pc.patient,
-            encounter: pc.encounter,
-            groupKey: `${pc.patientKey}|order:${anchor?.text(2) ?? anchor?.loc() ?? ''}`,
-            allowAttachment: false,
-            usedKeys,
-          }),
-        )
-        .flatMap((o) => (o.kind === 'observation' ? [o.ref] : []));
-      buildServiceRequest(ctx, {
-        orc: order.orc,
-        obr: order.obr,
-        tq1: order.tq1,
-        notes: order.notes,
-        diagnoses: order.dg1,
-        patient: pc.patient,
-        patientKey: pc.patientKey,
-        encounter: pc.encounter,
-        supportingInfo,
-      });
-    }
-  }
-  return undefined;
+    },
+  );
 }

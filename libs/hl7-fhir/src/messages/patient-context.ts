@@ -5,6 +5,7 @@ import { buildEncounter, type EncounterStatus, encounterIdentity } from '../reso
 import { buildPatient } from '../resources/patient';
 import { type ConversionError, isConversionError } from '../types';
 import type { V2Segment } from '../v2-reader';
+import type { OrderGroup, PatientGroup } from './order-groups';
 
 /** The patient (and visit) the clinical resources of a message hang off. */
 export interface PatientContext {
@@ -92,4 +93,33 @@ export function buildPatientContext(
   }
   for (const plan of plans) addCondition(ctx, plan);
   return result;
+}
+
+/**
+ * ORM and ORU alike: warns for orders seen before any PID (no patient, not converted), then walks the
+ * patients in message order, building each one's Patient and Encounter (created if missing, or
+ * updated with `updatePatientFromAllMessages`) and handing them to `each` before the next patient,
+ * so entries and warnings keep the message's order.
+ */
+export function forEachOrderPatient(
+  ctx: ConversionContext,
+  grouped: { patients: PatientGroup[]; orphans: OrderGroup[] },
+  orphanSegment: (order: OrderGroup) => V2Segment | undefined,
+  each: (group: PatientGroup, pc: PatientContext) => void,
+): ConversionError | undefined {
+  for (const order of grouped.orphans) {
+    const seg = orphanSegment(order);
+    if (seg) ctx.warn('SEGMENT_SKIPPED', seg.loc(), 'order before any PID has no patient; not converted');
+  }
+  const mode = ctx.options.updatePatientFromAllMessages ? 'update' : 'create-if-missing';
+  for (const group of grouped.patients) {
+    const pc = buildPatientContext(
+      ctx,
+      { pid: group.pid, pd1: group.pd1, pv1: group.pv1, pv2: group.pv2, dg1: group.dg1 },
+      { mode, encounterStatus: undefined },
+    );
+    if (isConversionError(pc)) return pc;
+    each(group, pc);
+  }
+  return undefined;
 }
