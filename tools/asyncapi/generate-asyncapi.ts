@@ -138,10 +138,13 @@ const INFO_DESCRIPTION = [
 ].join('\n');
 
 function channelIdOf(topic: TopicDefinition): string {
-  const source = topic.deadLetterOf ?? topic.name;
+  const source = topic.deadLetterOf ?? topic.retryOf ?? topic.name;
   const key = Object.entries(TOPICS).find(([, candidate]) => candidate.name === source)?.[0];
   if (key === undefined) throw new Error(`topic ${source} is not in the registry`);
-  return topic.deadLetterOf === undefined ? key : `${key}Dlq`;
+  if (topic.deadLetterOf !== undefined) return `${key}Dlq`;
+  // `webhooks.dispatch.v1.retry-5s` → `webhookDispatchRetry5s`
+  if (topic.retryOf !== undefined) return `${key}${pascalCase(topic.name.slice(source.length + 1))}`;
+  return key;
 }
 
 function definitionsOf(topic: TopicDefinition): EventTypeDefinition[] {

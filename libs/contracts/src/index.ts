@@ -90,32 +90,50 @@ export {
 } from './events/service-heartbeat/service-heartbeat.payload';
 export { SERVICE_HEARTBEAT_V1 } from './events/service-heartbeat/service-heartbeat.event';
 export {
+  WEBHOOK_COMMANDS,
+  WebhookCommandPayload,
+  type WebhookCommand,
+} from './events/webhook-command/webhook-command.payload';
+export { WEBHOOK_COMMAND_V1 } from './events/webhook-command/webhook-command.event';
+export {
   WEBHOOK_DELIVERY_OUTCOMES,
+  WEBHOOK_RESPONSE_BODY_MAX_CHARS,
   WebhookDeliveryPayload,
   type WebhookDeliveryOutcome,
 } from './events/webhook-delivery/webhook-delivery.payload';
 export { WEBHOOK_DELIVERY_V1 } from './events/webhook-delivery/webhook-delivery.event';
 export { WebhookReceivedPayload } from './events/webhook-received/webhook-received.payload';
 export { WEBHOOK_RECEIVED_V1 } from './events/webhook-received/webhook-received.event';
+export { WebhookDispatchPayload } from './events/webhook-dispatch/webhook-dispatch.payload';
+export { WEBHOOK_DISPATCH_V1 } from './events/webhook-dispatch/webhook-dispatch.event';
 export {
+  WEBHOOK_ALL_EVENT_TYPES,
+  WEBHOOK_DISABLED_REASONS,
+  WebhookEndpointPayload,
+  WebhookEndpointSecret,
+  webhookSecretAad,
+  type WebhookDisabledReason,
+} from './events/webhook-endpoint/webhook-endpoint.payload';
+export { WEBHOOK_ENDPOINT_V1 } from './events/webhook-endpoint/webhook-endpoint.event';
+export {
+  IsWebhookData,
+  WEBHOOK_DATA_MAX_BYTES,
   WEBHOOK_ID_PATTERN,
-  WebhookRequestedPayload,
-} from './events/webhook-requested/webhook-requested.payload';
+} from './events/webhook-requested/webhook-data';
+export { WebhookRequestedPayload } from './events/webhook-requested/webhook-requested.payload';
 export { WEBHOOK_REQUESTED_V1 } from './events/webhook-requested/webhook-requested.event';
 
 export type { CleanupPolicy, TopicDefinition } from './topics/topic-definition';
+export { RETRY_TIER_DELAY_MS, RETRY_TIERS, retryTopicName, type RetryTier } from './topics/retry-tiers';
 export {
   DLQ_RETENTION_MS,
-  RETRY_TIER_DELAY_MS,
-  RETRY_TIERS,
   TOPICS,
   allTopicDefinitions,
   dlqTopicName,
-  retryTopicName,
+  retryTopicsOf,
   topicDefinitionByName,
   topicsConsumedBy,
   topicsProducedBy,
-  type RetryTier,
   type TopicKey,
 } from './topics/topics';
 export { hl7InboundKey } from './topics/hl7-inbound-key';

@@ -4,7 +4,7 @@
 import { EVENT_TYPES } from './events/event-types';
 import { CE, CONTENT_TYPE, DLQ_HEADERS, REDRIVE_HEADERS } from './headers/header-names';
 import { SERVICE_NAMES } from './services/service-names';
-import { TOPICS } from './topics/topics';
+import { allTopicDefinitions, TOPICS } from './topics/topics';
 
 describe('wire names', () => {
   it('keeps every topic name', () => {
@@ -20,6 +20,9 @@ describe('wire names', () => {
       lisResults: 'lis.results.v1',
       webhooksOutbound: 'webhooks.outbound.v1',
       webhooksInbound: 'webhooks.inbound.v1',
+      webhookEndpoints: 'webhook.endpoints.v1',
+      webhookCommands: 'webhooks.commands.v1',
+      webhookDispatch: 'webhooks.dispatch.v1',
       webhookDeliveries: 'webhooks.deliveries.v1',
       integrationEvents: 'integration.events.v1',
       integrationConfig: 'integration.config.v1',
@@ -27,6 +30,21 @@ describe('wire names', () => {
       serviceHeartbeats: 'service.heartbeats.v1',
       dlqRedriveAudit: 'ops.dlq-redrive.audit.v1',
     });
+  });
+
+  it('keeps every retry-tier topic name', () => {
+    expect(
+      allTopicDefinitions()
+        .filter((topic) => topic.retryOf !== undefined)
+        .map((topic) => topic.name),
+    ).toEqual([
+      'webhooks.dispatch.v1.retry-5s',
+      'webhooks.dispatch.v1.retry-5m',
+      'webhooks.dispatch.v1.retry-30m',
+      'webhooks.dispatch.v1.retry-2h',
+      'webhooks.dispatch.v1.retry-5h',
+      'webhooks.dispatch.v1.retry-10h',
+    ]);
   });
 
   it('keeps every event type and its content type', () => {
@@ -42,6 +60,9 @@ describe('wire names', () => {
       'org.meridian.webhook.requested.v1': 'application/json',
       'org.meridian.webhook.received.v1': 'application/json',
       'org.meridian.webhook.delivery.v1': 'application/json',
+      'org.meridian.webhook.endpoint.v1': 'application/json',
+      'org.meridian.webhook.command.v1': 'application/json',
+      'org.meridian.webhook.dispatch.v1': 'application/json',
       'org.meridian.integration.lifecycle.v1': 'application/json',
       'org.meridian.integration.config.v1': 'application/json',
       'org.meridian.alert.v1': 'application/json',

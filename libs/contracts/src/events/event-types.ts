@@ -9,7 +9,10 @@ import { integrationConfigV1 } from './integration-config/integration-config.eve
 import { integrationLifecycleV1 } from './integration-lifecycle/integration-lifecycle.event';
 import { jsonReceivedV1 } from './json-received/json-received.event';
 import { serviceHeartbeatV1 } from './service-heartbeat/service-heartbeat.event';
+import { webhookCommandV1 } from './webhook-command/webhook-command.event';
 import { webhookDeliveryV1 } from './webhook-delivery/webhook-delivery.event';
+import { webhookDispatchV1 } from './webhook-dispatch/webhook-dispatch.event';
+import { webhookEndpointV1 } from './webhook-endpoint/webhook-endpoint.event';
 import { webhookReceivedV1 } from './webhook-received/webhook-received.event';
 import { webhookRequestedV1 } from './webhook-requested/webhook-requested.event';
 
@@ -22,6 +25,9 @@ const definitions: readonly EventTypeDefinition[] = [
   webhookRequestedV1,
   webhookReceivedV1,
   webhookDeliveryV1,
+  webhookEndpointV1,
+  webhookCommandV1,
+  webhookDispatchV1,
   integrationLifecycleV1,
   integrationConfigV1,
   alertV1,

@@ -1,3 +1,5 @@
+import type { RetryTier } from './retry-tiers';
+
 export type CleanupPolicy = 'delete' | 'compact';
 
 export interface TopicDefinition {
@@ -22,4 +24,11 @@ export interface TopicDefinition {
   external?: boolean;
   /** Set on generated DLQ definitions: the topic whose dead letters this holds. */
   deadLetterOf?: string;
+  /**
+   * Delayed-retry tiers: provisioning creates `<name>.retry-<tier>` for each, in schedule order. Only for
+   * topics whose consumer can take records out of order (a retry topic reorders a key's records).
+   */
+  retryTiers?: readonly RetryTier[];
+  /** Set on generated retry-tier definitions: the topic whose records this one delays. */
+  retryOf?: string;
 }

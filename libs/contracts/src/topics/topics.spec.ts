@@ -1,12 +1,12 @@
 import { EVENT_TYPES } from '../events/event-types';
 import { SERVICE_NAMES } from '../services/service-names';
 import { hl7InboundKey } from './hl7-inbound-key';
+import { RETRY_TIER_DELAY_MS, RETRY_TIERS, retryTopicName } from './retry-tiers';
 import {
   allTopicDefinitions,
   DLQ_RETENTION_MS,
   dlqTopicName,
-  RETRY_TIERS,
-  retryTopicName,
+  retryTopicsOf,
   topicDefinitionByName,
   TOPICS,
   topicsConsumedBy,
@@ -72,12 +72,10 @@ describe('TOPICS', () => {
     }
   });
 
-  it('keeps the config topic compacted forever and the redrive audit forever without a DLQ', () => {
-    expect(TOPICS.integrationConfig).toMatchObject({
-      cleanupPolicy: 'compact',
-      retentionMs: -1,
-      partitions: 1,
-    });
+  it('keeps the config topics compacted forever and the redrive audit forever without a DLQ', () => {
+    for (const config of [TOPICS.integrationConfig, TOPICS.webhookEndpoints]) {
+      expect(config).toMatchObject({ cleanupPolicy: 'compact', retentionMs: -1, partitions: 1 });
+    }
     expect(TOPICS.dlqRedriveAudit).toMatchObject({
       name: 'ops.dlq-redrive.audit.v1',
       retentionMs: -1,
@@ -102,18 +100,74 @@ describe('derived topic names', () => {
   it('appends .dlq and .retry-<tier>', () => {
     expect(dlqTopicName('hl7.v2.inbound.v1')).toBe('hl7.v2.inbound.v1.dlq');
     expect(RETRY_TIERS.map((tier) => retryTopicName('fhir.r4.inbound.v1', tier))).toEqual([
+      'fhir.r4.inbound.v1.retry-5s',
       'fhir.r4.inbound.v1.retry-30s',
       'fhir.r4.inbound.v1.retry-5m',
       'fhir.r4.inbound.v1.retry-30m',
+      'fhir.r4.inbound.v1.retry-2h',
+      'fhir.r4.inbound.v1.retry-5h',
+      'fhir.r4.inbound.v1.retry-10h',
     ]);
+  });
+
+  it('lists the tiers shortest first, each named after its delay', () => {
+    const delays = RETRY_TIERS.map((tier) => RETRY_TIER_DELAY_MS[tier]);
+    expect(delays).toEqual([...delays].sort((a, b) => a - b));
+    const unit = { s: 1000, m: 60_000, h: 3_600_000 } as const;
+    for (const tier of RETRY_TIERS) {
+      const [, amount, suffix] = /^(\d+)([smh])$/.exec(tier) ?? [];
+      expect([tier, Number(amount) * unit[suffix as keyof typeof unit]]).toEqual([
+        tier,
+        RETRY_TIER_DELAY_MS[tier],
+      ]);
+    }
+  });
+});
+
+describe('retry tiers in the registry', () => {
+  it('gives webhooks.dispatch.v1 the delays of the webhook schedule after the first attempt', () => {
+    expect(retryTopicsOf(TOPICS.webhookDispatch).map((topic) => topic.name)).toEqual([
+      'webhooks.dispatch.v1.retry-5s',
+      'webhooks.dispatch.v1.retry-5m',
+      'webhooks.dispatch.v1.retry-30m',
+      'webhooks.dispatch.v1.retry-2h',
+      'webhooks.dispatch.v1.retry-5h',
+      'webhooks.dispatch.v1.retry-10h',
+    ]);
+  });
+
+  it('gives each retry topic its source’s partitions, key, event types and retention, read and written by its consumers', () => {
+    for (const source of topics) {
+      for (const retry of retryTopicsOf(source)) {
+        expect(topicDefinitionByName(retry.name)).toMatchObject({
+          partitions: source.partitions,
+          cleanupPolicy: 'delete',
+          retentionMs: source.retentionMs,
+          eventTypes: source.eventTypes,
+          producers: source.consumers,
+          consumers: source.consumers,
+          dlq: false,
+          retryOf: source.name,
+        });
+        expect(retry.key).toContain(source.key);
+      }
+    }
+  });
+
+  it('keeps retry tiers off the ordered clinical streams and compacted topics', () => {
+    const withTiers = topics.filter((topic) => (topic.retryTiers ?? []).length > 0).map((t) => t.name);
+    expect(withTiers).toEqual(['webhooks.dispatch.v1']);
   });
 });
 
 describe(allTopicDefinitions.name, () => {
   const all = allTopicDefinitions();
 
-  it('lists every registry topic and one DLQ per consumed topic', () => {
-    expect(all.filter((topic) => topic.deadLetterOf === undefined)).toEqual(topics);
+  it('lists every registry topic, its retry tiers and one DLQ per consumed topic', () => {
+    expect(all.filter((topic) => topic.deadLetterOf === undefined && topic.retryOf === undefined)).toEqual(
+      topics,
+    );
+    expect(all.filter((topic) => topic.retryOf !== undefined)).toEqual(topics.flatMap(retryTopicsOf));
     expect(all.filter((topic) => topic.deadLetterOf !== undefined).map((topic) => topic.name)).toEqual(
       topics.filter((topic) => topic.dlq).map((topic) => `${topic.name}.dlq`),
     );

@@ -7,11 +7,15 @@ import { INTEGRATION_CONFIG_V1 } from '../events/integration-config/integration-
 import { INTEGRATION_LIFECYCLE_V1 } from '../events/integration-lifecycle/integration-lifecycle.event';
 import { JSON_RECEIVED_V1 } from '../events/json-received/json-received.event';
 import { SERVICE_HEARTBEAT_V1 } from '../events/service-heartbeat/service-heartbeat.event';
+import { WEBHOOK_COMMAND_V1 } from '../events/webhook-command/webhook-command.event';
 import { WEBHOOK_DELIVERY_V1 } from '../events/webhook-delivery/webhook-delivery.event';
+import { WEBHOOK_DISPATCH_V1 } from '../events/webhook-dispatch/webhook-dispatch.event';
+import { WEBHOOK_ENDPOINT_V1 } from '../events/webhook-endpoint/webhook-endpoint.event';
 import { WEBHOOK_RECEIVED_V1 } from '../events/webhook-received/webhook-received.event';
 import { WEBHOOK_REQUESTED_V1 } from '../events/webhook-requested/webhook-requested.event';
 import { freezeDeep } from '../freeze-deep';
 import { SERVICE_NAMES, type ServiceName } from '../services/service-names';
+import { retryTopicName } from './retry-tiers';
 import type { TopicDefinition } from './topic-definition';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -175,15 +179,63 @@ const definitions = {
   webhooksOutbound: {
     name: 'webhooks.outbound.v1',
     description:
-      'Webhooks to deliver to partners, decided by the orchestrator, signed and sent by the dispatcher.',
+      'Events to announce to partners (patient admitted, result available, alert raised), not yet per ' +
+      'endpoint: the dispatcher fans each out to every active endpoint subscribed to its type.',
     partitions: DEFAULT,
     cleanupPolicy: 'delete',
     retentionMs: REPLAY_WINDOW_MS,
-    key: 'endpoint id, so one endpoint receives its webhooks in order',
+    key: 'integration id, or the event type (e.g. "alert.raised") for events about no integration',
     eventTypes: [WEBHOOK_REQUESTED_V1],
-    producers: ['orchestrator'],
+    producers: ['orchestrator', 'health-monitor'],
     consumers: ['webhook-dispatcher'],
     dlq: true,
+  },
+  webhookEndpoints: {
+    name: 'webhook.endpoints.v1',
+    description:
+      'Partner webhook endpoints (URL, subscribed event types, sealed signing secrets) from the gateway’s ' +
+      'transactional outbox; the dispatcher reads the whole topic into memory. Compacted: the latest ' +
+      'record per endpoint is kept forever, a tombstone (empty value) deletes it.',
+    partitions: 1,
+    cleanupPolicy: 'compact',
+    retentionMs: FOREVER,
+    key: 'endpoint id',
+    eventTypes: [WEBHOOK_ENDPOINT_V1],
+    producers: ['gateway'],
+    consumers: ['webhook-dispatcher'],
+    dlq: true,
+  },
+  webhookCommands: {
+    name: 'webhooks.commands.v1',
+    description:
+      'Operator commands for the dispatcher from the management API: re-send one message to an endpoint, ' +
+      'or recover every failed message of an endpoint since a time.',
+    partitions: DEFAULT,
+    cleanupPolicy: 'delete',
+    retentionMs: REPLAY_WINDOW_MS,
+    key: 'endpoint id',
+    eventTypes: [WEBHOOK_COMMAND_V1],
+    producers: ['gateway'],
+    consumers: ['webhook-dispatcher'],
+    dlq: true,
+  },
+  webhookDispatch: {
+    name: 'webhooks.dispatch.v1',
+    description:
+      'One webhook to deliver to one endpoint, written by the dispatcher when it fans an event out. A ' +
+      'failed attempt is re-produced to the retry tier of its next delay (immediately, 5 s, 5 min, 30 min, ' +
+      '2 h, 5 h, 10 h, 10 h: the last two share .retry-10h), whose consumer holds it until due; after the ' +
+      'last attempt it goes to the DLQ.',
+    partitions: DEFAULT,
+    cleanupPolicy: 'delete',
+    retentionMs: REPLAY_WINDOW_MS,
+    // By endpoint so a partition's records concern few endpoints and one endpoint's pace is one consumer's.
+    key: 'endpoint id',
+    eventTypes: [WEBHOOK_DISPATCH_V1],
+    producers: ['webhook-dispatcher'],
+    consumers: ['webhook-dispatcher'],
+    dlq: true,
+    retryTiers: ['5s', '5m', '30m', '2h', '5h', '10h'],
   },
   webhooksInbound: {
     name: 'webhooks.inbound.v1',
@@ -291,21 +343,6 @@ export function dlqTopicName(topic: string): string {
   return `${topic}.dlq`;
 }
 
-export const RETRY_TIERS = ['30s', '5m', '30m'] as const;
-export type RetryTier = (typeof RETRY_TIERS)[number];
-
-/** The delay each retry tier stands for. */
-export const RETRY_TIER_DELAY_MS: Readonly<Record<RetryTier, number>> = Object.freeze({
-  '30s': 30_000,
-  '5m': 5 * 60_000,
-  '30m': 30 * 60_000,
-});
-
-/** `<topic>.retry-<tier>`. Never for ordered clinical streams: a retry topic reorders a key's records. */
-export function retryTopicName(topic: string, tier: RetryTier): string {
-  return `${topic}.retry-${tier}`;
-}
-
 function deadLetterDefinition(source: TopicDefinition): TopicDefinition {
   return {
     name: dlqTopicName(source.name),
@@ -325,11 +362,34 @@ function deadLetterDefinition(source: TopicDefinition): TopicDefinition {
   };
 }
 
+function retryDefinitions(source: TopicDefinition): TopicDefinition[] {
+  return (source.retryTiers ?? []).map((tier) => ({
+    name: retryTopicName(source.name, tier),
+    description:
+      `Records of ${source.name} waiting ${tier} for another attempt: re-produced here by its consumers ` +
+      'with the time they are due; the consumer of this tier holds each until then and processes it like ' +
+      'the original. Failures go on to the next tier or to the DLQ of the source topic.',
+    partitions: source.partitions,
+    cleanupPolicy: 'delete',
+    retentionMs: source.retentionMs,
+    key: `the original key (${source.key})`,
+    eventTypes: [...source.eventTypes],
+    producers: [...source.consumers],
+    consumers: [...source.consumers],
+    dlq: false,
+    retryOf: source.name,
+  }));
+}
+
 const allDefinitions: readonly TopicDefinition[] = freezeDeep(
-  Object.values(TOPICS).flatMap((topic) => (topic.dlq ? [topic, deadLetterDefinition(topic)] : [topic])),
+  Object.values(TOPICS).flatMap((topic) => [
+    topic,
+    ...retryDefinitions(topic),
+    ...(topic.dlq ? [deadLetterDefinition(topic)] : []),
+  ]),
 );
 
-/** Every topic to provision: the registry's, each followed by its DLQ where it has one. */
+/** Every topic to provision: the registry's, each followed by its retry tiers and its DLQ where it has them. */
 export function allTopicDefinitions(): TopicDefinition[] {
   return [...allDefinitions];
 }
@@ -338,7 +398,12 @@ export function topicDefinitionByName(name: string): TopicDefinition | undefined
   return allDefinitions.find((topic) => topic.name === name);
 }
 
-/** The topics a service subscribes to (DLQs excluded: they are read on demand). */
+/** A topic's retry-tier topics, shortest delay first (none for most topics). */
+export function retryTopicsOf(topic: TopicDefinition): TopicDefinition[] {
+  return allDefinitions.filter((candidate) => candidate.retryOf === topic.name);
+}
+
+/** The topics a service subscribes to (DLQs excluded: they are read on demand; retry tiers too). */
 export function topicsConsumedBy(service: ServiceName): TopicDefinition[] {
   return Object.values(TOPICS).filter((topic) => topic.consumers.includes(service));
 }

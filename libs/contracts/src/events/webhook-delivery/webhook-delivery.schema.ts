@@ -4,12 +4,14 @@ import { WEBHOOK_DELIVERY_OUTCOMES } from './webhook-delivery.payload';
 
 export const WEBHOOK_DELIVERY_SCHEMA: JsonSchema = {
   title: 'Webhook delivery attempt',
-  description: 'One attempt to deliver one webhook. Never carries the body or the response body.',
+  description:
+    'One attempt to deliver one webhook. Never carries the webhook body; responseBody is the start of ' +
+    'what the endpoint answered, for the delivery log.',
   type: 'object',
-  required: ['webhookId', 'integrationId', 'endpointId', 'attempt', 'outcome'],
+  required: ['webhookId', 'endpointId', 'attempt', 'outcome'],
   properties: {
     webhookId: { type: 'string', pattern: '^msg_[A-Za-z0-9_-]+$' },
-    integrationId: { type: 'string', minLength: 1 },
+    integrationId: { type: 'string', minLength: 1, description: 'Absent for platform-wide events.' },
     endpointId: { type: 'string', minLength: 1 },
     attempt: { type: 'integer', minimum: 1 },
     outcome: {
@@ -22,5 +24,11 @@ export const WEBHOOK_DELIVERY_SCHEMA: JsonSchema = {
     durationMs: { type: 'number', minimum: 0 },
     nextAttemptAt: { type: 'string', format: 'date-time' },
     error: ERROR_SUMMARY_SCHEMA,
+    type: { type: 'string', minLength: 1, description: 'The event type delivered, e.g. patient.admitted' },
+    responseBody: {
+      type: 'string',
+      description:
+        'The first 1 KiB of the response body as text; written by the partner, shown to operators.',
+    },
   },
 };

@@ -21,4 +21,13 @@ describe(WebhookDeliveryPayload.name, () => {
       }),
     ).toEqual({ ok: false, errors: ['outcome: isIn', 'nextAttemptAt: isRfc3339'] });
   });
+
+  it('takes the event type and the start of the response body, at most 1 KiB', () => {
+    const withBody = { ...golden.value, type: 'patient.admitted', responseBody: 'x'.repeat(1024) };
+    expect(validatePayload(WebhookDeliveryPayload, withBody)).toMatchObject({ ok: true });
+    expect(validatePayload(WebhookDeliveryPayload, { ...withBody, responseBody: 'x'.repeat(1025) })).toEqual({
+      ok: false,
+      errors: ['responseBody: maxLength'],
+    });
+  });
 });

@@ -8,11 +8,12 @@ export const webhookRequestedV1: EventTypeDefinition = {
   type: WEBHOOK_REQUESTED_V1,
   contentType: 'application/json',
   payload: WebhookRequestedPayload,
-  description: 'A signed webhook the webhook dispatcher must deliver to one partner endpoint.',
+  description:
+    'An event to announce to partners; the webhook dispatcher delivers it to every active endpoint ' +
+    'subscribed to its type.',
   example: {
-    webhookId: 'msg_2mHcT0bQk4yQx7Zr',
+    eventId: '0e9b6a3c-4f1d-5a2b-8c7e-6d5f4a3b2c1d',
     integrationId: 'int-goodhealth-adt',
-    endpointId: 'ep-acme-care',
     type: 'patient.admitted',
     timestamp: '2025-01-14T08:30:02Z',
     data: { patient: 'Patient/48213', encounter: 'Encounter/99120' },

@@ -1,26 +1,27 @@
-import { IsNotEmpty, IsObject, IsString, Matches } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsRfc3339Timestamp } from '../../validation/is-rfc3339-timestamp';
-
-/** Standard Webhooks message ids: the same on every retry, so partners can dedupe on it. */
-export const WEBHOOK_ID_PATTERN = /^msg_[A-Za-z0-9_-]+$/;
+import { IsWebhookData } from './webhook-data';
 
 /**
- * A webhook the orchestrator decided to send. Everything that goes on the wire is fixed here, at event
- * time; the dispatcher only signs and delivers `{type, timestamp, data}`.
+ * An event to announce to partners, not yet addressed to an endpoint: the dispatcher fans it out to every
+ * active endpoint subscribed to `type` and derives each endpoint's `webhook-id` from (eventId, endpointId),
+ * so a redelivered event is the same message to the partner. What goes on the wire, `{type, timestamp,
+ * data}`, is fixed here at event time.
  */
 export class WebhookRequestedPayload {
-  @Matches(WEBHOOK_ID_PATTERN)
-  webhookId!: string;
-
+  /** Unique per event and stable when the same input is processed again (a UUID, e.g. v5 of the cause). */
   @IsString()
   @IsNotEmpty()
-  integrationId!: string;
+  @MaxLength(128)
+  eventId!: string;
 
+  /** The integration the event concerns; absent for platform events (an alert about no integration). */
+  @IsOptional()
   @IsString()
   @IsNotEmpty()
-  endpointId!: string;
+  integrationId?: string;
 
-  /** The partner-facing event type, e.g. `patient.admitted`. */
+  /** The partner-facing event type, e.g. `patient.admitted`; endpoints subscribe to these. */
   @IsString()
   @IsNotEmpty()
   type!: string;
@@ -29,6 +30,6 @@ export class WebhookRequestedPayload {
   timestamp!: string;
 
   /** Thin payload: ids and references, no PHI, under 20 KB serialised. */
-  @IsObject()
+  @IsWebhookData()
   data!: Record<string, unknown>;
 }

@@ -1,18 +1,23 @@
 import type { JsonSchema } from '../event-type-definition';
 
 export const WEBHOOK_REQUESTED_SCHEMA: JsonSchema = {
-  title: 'Webhook to deliver',
+  title: 'Event to announce to partners',
   description:
-    'A webhook to deliver to one partner endpoint (Standard Webhooks 1.0). The body sent is ' +
-    '{type, timestamp, data}; webhookId becomes the webhook-id header on every attempt.',
+    'An event for partners (Standard Webhooks 1.0 body {type, timestamp, data}), fanned out by the ' +
+    'dispatcher to every active endpoint subscribed to its type.',
   type: 'object',
-  required: ['webhookId', 'integrationId', 'endpointId', 'type', 'timestamp', 'data'],
+  required: ['eventId', 'type', 'timestamp', 'data'],
   properties: {
-    webhookId: { type: 'string', pattern: '^msg_[A-Za-z0-9_-]+$' },
-    integrationId: { type: 'string', minLength: 1 },
-    endpointId: { type: 'string', minLength: 1 },
+    eventId: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'Unique per event, stable when the same input is processed again; with the endpoint id it ' +
+        'determines the webhook-id.',
+    },
+    integrationId: { type: 'string', minLength: 1, description: 'Absent for platform-wide events.' },
     type: { type: 'string', minLength: 1, description: 'Partner-facing event type, e.g. patient.admitted' },
     timestamp: { type: 'string', format: 'date-time' },
-    data: { type: 'object', description: 'Thin payload: ids and references, no PHI, < 20 KB.' },
+    data: { type: 'object', description: 'Thin payload: ids and references, no PHI, at most 20 KB as JSON.' },
   },
 };
