@@ -83,10 +83,10 @@ const HEARTBEAT_SLICE_MS = 1_000;
  * after another, so per-key order holds.
  */
 export class ConsumerRuntime {
-  private readonly logger: Logger;
-  private readonly consumer: Consumer;
+  protected readonly logger: Logger;
+  protected readonly consumer: Consumer;
   private readonly retry: RetryPolicy;
-  private state: ConsumerState = 'idle';
+  protected state: ConsumerState = 'idle';
   /** Registry entries of the subscribed topics, looked up once rather than per record. */
   private readonly definitions: Map<string, TopicDefinition | undefined>;
   private joined = false;
@@ -96,7 +96,7 @@ export class ConsumerRuntime {
    */
   private readonly pendingDeadLetters = new Map<string, FailedOutcome>();
 
-  constructor(private readonly options: ConsumerRuntimeOptions) {
+  constructor(protected readonly options: ConsumerRuntimeOptions) {
     this.logger = new Logger(`Consumer:${options.groupId}`);
     this.retry = options.retry ?? HANDLER_RETRY_POLICY;
     this.definitions = new Map(this.topics.map((topic) => [topic, topicDefinitionByName(topic)]));
@@ -161,7 +161,7 @@ export class ConsumerRuntime {
     this.state = 'stopped';
   }
 
-  private async processBatch({
+  protected async processBatch({
     batch,
     resolveOffset,
     heartbeat,
@@ -202,7 +202,7 @@ export class ConsumerRuntime {
    * The record's target asked to wait (RetryLaterError): pause this partition, rewind to the record,
    * and resume after the delay. Other partitions keep flowing; nothing is committed past the record.
    */
-  private hold(topic: string, partition: number, offset: string, delayMs: number): void {
+  protected hold(topic: string, partition: number, offset: string, delayMs: number): void {
     const partitions = [{ topic, partitions: [partition] }];
     this.consumer.pause(partitions);
     this.consumer.seek({ topic, partition, offset });
@@ -217,7 +217,7 @@ export class ConsumerRuntime {
     timer.unref();
   }
 
-  private async processRecord(
+  protected async processRecord(
     topic: string,
     partition: number,
     message: KafkaMessage,
@@ -322,7 +322,7 @@ export class ConsumerRuntime {
 const MAX_HOLD_MS = 60_000;
 
 /** Raised out of a record's handling to hold its partition (see ConsumerRuntime.hold). */
-class HoldPartition extends Error {
+export class HoldPartition extends Error {
   constructor(readonly delayMs: number) {
     super('hold partition');
   }

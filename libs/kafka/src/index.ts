@@ -23,6 +23,7 @@ export { KafkaConnection, type KafkaStatus } from './kafka-connection';
 export { KafkaHealthIndicator } from './kafka-health.indicator';
 export { kafkaMetrics, type KafkaMetrics } from './kafka-metrics';
 export { KAFKA_SETTINGS, KafkaModule } from './kafka.module';
+export { DUE_AT_HEADER, KeyedConsumer, type KeyedConsumerOptions } from './keyed-consumer';
 export { KafkaEventContext, KafkaTransport, type KafkaTransportOptions } from './kafka-transport';
 export { TransactionalProducer } from './transactional-producer';
 export { readTopic, type ReadOptions, type StoredRecord } from './topic-reader';

@@ -1,4 +1,4 @@
-import { Controller, Get, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
 import {
   HealthCheck,
   HealthCheckService,
@@ -6,7 +6,9 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { KafkaConnection, KafkaHealthIndicator } from '@meridian/kafka';
+import type { CompactedTopicView } from './compacted-topic.view';
 import { IntegrationConfigView } from './integration-config.view';
+import { COMPACTED_VIEWS } from './tokens';
 
 @Controller('health')
 export class HealthController {
@@ -17,6 +19,7 @@ export class HealthController {
     private readonly connection: KafkaConnection,
     private readonly indicators: HealthIndicatorService,
     @Optional() private readonly configs?: IntegrationConfigView,
+    @Optional() @Inject(COMPACTED_VIEWS) private readonly views: CompactedTopicView<object>[] = [],
   ) {}
 
   /**
@@ -38,7 +41,8 @@ export class HealthController {
 
   /**
    * Kafka (broker reachable, producer connected, consumers in their groups), the database, and for
-   * services that keep integration configurations, those loaded; 503 otherwise.
+   * services that keep integration configurations or other compacted-topic views, those loaded;
+   * 503 otherwise.
    */
   @Get('ready')
   @HealthCheck()
@@ -57,6 +61,12 @@ export class HealthController {
             },
           ]
         : []),
+      ...this.views.map((view) => () => {
+        const indicator = this.indicators.check(view.topic);
+        return view.isLoaded
+          ? indicator.up({ entries: view.all().length })
+          : indicator.down({ reason: `still reading ${view.topic}` });
+      }),
     ]);
   }
 }

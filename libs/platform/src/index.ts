@@ -1,4 +1,9 @@
 export { runService, startService, type StartOptions } from './bootstrap';
+export {
+  CompactedTopicView,
+  type CompactedTopicListener,
+  type CompactedTopicViewOptions,
+} from './compacted-topic.view';
 export { ensureSchema } from './database-schema';
 export { HealthController } from './health.controller';
 export { HeartbeatService } from './heartbeat.service';
@@ -8,4 +13,4 @@ export { RethrowRpcErrors } from './rethrow-rpc-errors.filter';
 export type { ServiceDefinition } from './service-definition';
 export { ConfigError, loadServiceConfig, type ServiceConfig } from './service-config';
 export { ServiceModule } from './service.module';
-export { SERVICE_CONFIG, SERVICE_SETTINGS } from './tokens';
+export { COMPACTED_VIEWS, SERVICE_CONFIG, SERVICE_SETTINGS } from './tokens';

@@ -1,5 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { ServiceName } from '@meridian/contracts';
+import type { CompactedTopicView } from './compacted-topic.view';
 
 /** What an app declares about itself; the platform does the rest (config, Kafka, DB, health, metrics). */
 export interface ServiceDefinition {
@@ -17,6 +18,11 @@ export interface ServiceDefinition {
   settings?: Type<object>;
   /** Keep every integration's configuration in memory (IntegrationConfigView), ready once loaded. */
   integrationConfigs?: boolean;
+  /**
+   * The app's other in-memory views of compacted topics (subclasses of CompactedTopicView): provided
+   * to the app's modules, and readiness waits until each has loaded.
+   */
+  views?: Type<CompactedTopicView<object>>[];
   /** Serve an OpenAPI document of the app's HTTP API at /api/docs (UI) and /api/docs-json. */
   openApi?: { title: string; description: string };
 }

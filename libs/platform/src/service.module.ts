@@ -10,12 +10,13 @@ import { IntegrationConfigView } from './integration-config.view';
 import { LifecyclePublisher } from './lifecycle.publisher';
 import type { ServiceDefinition } from './service-definition';
 import type { ServiceConfig } from './service-config';
-import { SERVICE_CONFIG, SERVICE_SETTINGS } from './tokens';
+import { COMPACTED_VIEWS, SERVICE_CONFIG, SERVICE_SETTINGS } from './tokens';
 
 /** The root module of every service: the app's features on the platform's common parts. */
 @Module({})
 export class ServiceModule {
   static forRoot(definition: ServiceDefinition, config: ServiceConfig): DynamicModule {
+    const views = definition.views ?? [];
     return {
       module: ServiceModule,
       global: true,
@@ -49,12 +50,15 @@ export class ServiceModule {
         HeartbeatService,
         LifecyclePublisher,
         ...(definition.integrationConfigs ? [IntegrationConfigView] : []),
+        ...views,
+        { provide: COMPACTED_VIEWS, inject: views, useFactory: (...instances: object[]) => instances },
       ],
       exports: [
         SERVICE_CONFIG,
         SERVICE_SETTINGS,
         LifecyclePublisher,
         ...(definition.integrationConfigs ? [IntegrationConfigView] : []),
+        ...views,
       ],
     };
   }
