@@ -39,9 +39,42 @@ export { ALERT_V1 } from './events/alert/alert.event';
 export {
   COMMAND_OUTCOMES,
   CommandResultPayload,
+  ConflictingResource,
+  RESOURCE_REFERENCE,
   type CommandOutcome,
 } from './events/command-result/command-result.payload';
 export { COMMAND_RESULT_V1 } from './events/command-result/command-result.event';
+export { SyncCounters } from './events/sync-counters';
+export { EhrPullPayload, FHIR_RESOURCE_TYPE } from './events/ehr-pull/ehr-pull.payload';
+export { EHR_PULL_V1 } from './events/ehr-pull/ehr-pull.event';
+export {
+  FIELD_SIDES,
+  MANUAL_RESOLUTION_ACTIONS,
+  SYNC_COMMANDS,
+  SyncCommandPayload,
+  SyncResolution,
+  type FieldSide,
+  type ManualResolutionAction,
+  type SyncCommandName,
+} from './events/sync-command/sync-command.payload';
+export { SYNC_COMMAND_V1 } from './events/sync-command/sync-command.event';
+export {
+  SYNC_JOB_STATUSES,
+  SYNC_JOB_TRIGGERS,
+  SyncJobPayload,
+  type SyncJobStatus,
+  type SyncJobTrigger,
+} from './events/sync-job/sync-job.payload';
+export { SYNC_JOB_V1 } from './events/sync-job/sync-job.event';
+export {
+  CONFLICT_RESOLUTION_ACTIONS,
+  SYNC_CONFLICT_STATUSES,
+  SyncConflictPayload,
+  SyncConflictResolution,
+  type ConflictResolutionAction,
+  type SyncConflictStatus,
+} from './events/sync-conflict/sync-conflict.payload';
+export { SYNC_CONFLICT_V1 } from './events/sync-conflict/sync-conflict.event';
 export { DlqRedrivePayload } from './events/dlq-redrive/dlq-redrive.payload';
 export { DLQ_REDRIVE_V1 } from './events/dlq-redrive/dlq-redrive.event';
 export {

@@ -2,6 +2,7 @@ import { freezeDeep } from '../freeze-deep';
 import { alertV1 } from './alert/alert.event';
 import { commandResultV1 } from './command-result/command-result.event';
 import { dlqRedriveV1 } from './dlq-redrive/dlq-redrive.event';
+import { ehrPullV1 } from './ehr-pull/ehr-pull.event';
 import type { EventTypeDefinition } from './event-type-definition';
 import { fhirBundleV1 } from './fhir-bundle/fhir-bundle.event';
 import { hl7V2ReceivedV1 } from './hl7-v2-received/hl7-v2-received.event';
@@ -9,6 +10,9 @@ import { integrationConfigV1 } from './integration-config/integration-config.eve
 import { integrationLifecycleV1 } from './integration-lifecycle/integration-lifecycle.event';
 import { jsonReceivedV1 } from './json-received/json-received.event';
 import { serviceHeartbeatV1 } from './service-heartbeat/service-heartbeat.event';
+import { syncCommandV1 } from './sync-command/sync-command.event';
+import { syncConflictV1 } from './sync-conflict/sync-conflict.event';
+import { syncJobV1 } from './sync-job/sync-job.event';
 import { webhookCommandV1 } from './webhook-command/webhook-command.event';
 import { webhookDeliveryV1 } from './webhook-delivery/webhook-delivery.event';
 import { webhookDispatchV1 } from './webhook-dispatch/webhook-dispatch.event';
@@ -22,6 +26,10 @@ const definitions: readonly EventTypeDefinition[] = [
   jsonReceivedV1,
   fhirBundleV1,
   commandResultV1,
+  ehrPullV1,
+  syncCommandV1,
+  syncJobV1,
+  syncConflictV1,
   webhookRequestedV1,
   webhookReceivedV1,
   webhookDeliveryV1,

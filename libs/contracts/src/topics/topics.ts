@@ -1,12 +1,16 @@
 import { ALERT_V1 } from '../events/alert/alert.event';
 import { COMMAND_RESULT_V1 } from '../events/command-result/command-result.event';
 import { DLQ_REDRIVE_V1 } from '../events/dlq-redrive/dlq-redrive.event';
+import { EHR_PULL_V1 } from '../events/ehr-pull/ehr-pull.event';
 import { FHIR_BUNDLE_V1 } from '../events/fhir-bundle/fhir-bundle.event';
 import { HL7_V2_RECEIVED_V1 } from '../events/hl7-v2-received/hl7-v2-received.event';
 import { INTEGRATION_CONFIG_V1 } from '../events/integration-config/integration-config.event';
 import { INTEGRATION_LIFECYCLE_V1 } from '../events/integration-lifecycle/integration-lifecycle.event';
 import { JSON_RECEIVED_V1 } from '../events/json-received/json-received.event';
 import { SERVICE_HEARTBEAT_V1 } from '../events/service-heartbeat/service-heartbeat.event';
+import { SYNC_COMMAND_V1 } from '../events/sync-command/sync-command.event';
+import { SYNC_CONFLICT_V1 } from '../events/sync-conflict/sync-conflict.event';
+import { SYNC_JOB_V1 } from '../events/sync-job/sync-job.event';
 import { WEBHOOK_COMMAND_V1 } from '../events/webhook-command/webhook-command.event';
 import { WEBHOOK_DELIVERY_V1 } from '../events/webhook-delivery/webhook-delivery.event';
 import { WEBHOOK_DISPATCH_V1 } from '../events/webhook-dispatch/webhook-dispatch.event';
@@ -103,12 +107,13 @@ const definitions = {
   ehrCommands: {
     name: 'ehr.commands.v1',
     description:
-      'Changes to apply to an EHR (FHIR R4 server): transaction bundles with conditional requests.',
+      'Changes to apply to an EHR (FHIR R4 server): transaction bundles with conditional requests; and ' +
+      'pulls (read what changed on the server since a time and publish it to fhir.r4.inbound.v1).',
     partitions: DEFAULT,
     cleanupPolicy: 'delete',
     retentionMs: REPLAY_WINDOW_MS,
-    key: KEY_COMMAND,
-    eventTypes: [FHIR_BUNDLE_V1],
+    key: `${KEY_COMMAND}; a pull: "<integrationId>"`,
+    eventTypes: [FHIR_BUNDLE_V1, EHR_PULL_V1],
     producers: ['orchestrator'],
     consumers: ['ehr-adapter'],
     dlq: true,
@@ -260,6 +265,36 @@ const definitions = {
     eventTypes: [WEBHOOK_DELIVERY_V1],
     producers: ['webhook-dispatcher'],
     consumers: ['gateway', 'health-monitor'],
+    dlq: true,
+  },
+  syncCommands: {
+    name: 'sync.commands.v1',
+    description:
+      'Operator requests from the management API to the orchestrator’s sync engine: run a sync job now, ' +
+      'settle a conflict held for a person.',
+    partitions: DEFAULT,
+    cleanupPolicy: 'delete',
+    retentionMs: REPLAY_WINDOW_MS,
+    // By integration: one integration's jobs and resolutions are handled in the order they were asked.
+    key: 'integration id',
+    eventTypes: [SYNC_COMMAND_V1],
+    producers: ['gateway'],
+    consumers: ['orchestrator'],
+    dlq: true,
+  },
+  syncEvents: {
+    name: 'sync.events.v1',
+    description:
+      'Sync jobs and conflicts as they change (each update with a growing sequence), from the ' +
+      'orchestrator; the gateway keeps the latest of each for the management API. Open conflicts carry ' +
+      'both versions of the record.',
+    partitions: DEFAULT,
+    cleanupPolicy: 'delete',
+    retentionMs: REPLAY_WINDOW_MS,
+    key: 'integration id',
+    eventTypes: [SYNC_JOB_V1, SYNC_CONFLICT_V1],
+    producers: ['orchestrator'],
+    consumers: ['gateway'],
     dlq: true,
   },
   integrationEvents: {

@@ -10,7 +10,8 @@ export const commandResultV1: EventTypeDefinition = {
   payload: CommandResultPayload,
   description:
     'The outcome of one command an adapter (EHR, PMS, LIS) carried out against its target system. ' +
-    'ce_causationid is the command’s ce_id.',
+    'ce_causationid is the command’s ce_id. A conflict (If-Match no longer held) lists the conflicting ' +
+    'resources as the target holds them now; the answer to a pull carries its jobId, counters and watermark.',
   example: {
     commandId: '9e4f1a2b-7c3d-4e5f-8a9b-0c1d2e3f4a5b',
     integrationId: 'int-goodhealth-adt',
