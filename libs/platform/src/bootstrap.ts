@@ -33,6 +33,8 @@ export async function startService(
   const app = await NestFactory.create(ServiceModule.forRoot(definition, config), {
     logger,
     abortOnError: false,
+    // JSON bodies keep their bytes as `request.rawBody`: signatures (inbound webhooks) cover those.
+    rawBody: true,
   });
   try {
     const connection = app.get(KafkaConnection);
