@@ -13,25 +13,27 @@ import { IntegrationsService } from './integrations/integrations.service';
 import { Hl7Received1764000000000 } from './migrations/1764000000000-hl7-received';
 import { IntegrationsOutbox1764100000000 } from './migrations/1764100000000-integrations-outbox';
 import { OutboxRecord } from './outbox/outbox-record.entity';
-import { OutboxRelay } from './outbox/outbox.relay';
+import { OutboxModule } from './outbox/outbox.module';
+import { WEBHOOK_ENTITIES, WEBHOOK_MIGRATIONS, WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Hl7Received, Integration, OutboxRecord])],
+  imports: [TypeOrmModule.forFeature([Hl7Received, Integration, OutboxRecord]), OutboxModule],
   controllers: [Hl7HttpController, IntegrationsController],
-  providers: [Hl7DedupeRepository, Hl7IntakeService, MllpServer, OutboxRelay, IntegrationsService],
+  providers: [Hl7DedupeRepository, Hl7IntakeService, MllpServer, IntegrationsService],
 })
 export class GatewayModule {}
 
 export const gatewayService: ServiceDefinition = {
   name: 'gateway',
   defaultPort: 3000,
-  imports: [GatewayModule],
-  entities: [Hl7Received, Integration, OutboxRecord],
-  migrations: [Hl7Received1764000000000, IntegrationsOutbox1764100000000],
+  imports: [GatewayModule, WebhooksModule],
+  entities: [Hl7Received, Integration, OutboxRecord, ...WEBHOOK_ENTITIES],
+  migrations: [Hl7Received1764000000000, IntegrationsOutbox1764100000000, ...WEBHOOK_MIGRATIONS],
   settings: GatewaySettings,
   openApi: {
     title: 'Meridian management API',
     description:
-      'Integrations and HL7 v2 intake. Every change to an integration reaches the services over Kafka.',
+      'Integrations, webhooks and HL7 v2 intake. Every change to an integration or a webhook endpoint ' +
+      'reaches the services over Kafka.',
   },
 };

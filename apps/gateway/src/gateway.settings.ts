@@ -1,6 +1,18 @@
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { IsEncryptionKeys } from '@meridian/security';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
+  ValidateIf,
+  type ValidationOptions,
+} from 'class-validator';
+import { IsEncryptionKeys, parseAllowList } from '@meridian/security';
 
 const list = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string'
@@ -9,6 +21,35 @@ const list = ({ value }: { value: unknown }): unknown =>
         .map((item) => item.trim())
         .filter((item) => item !== '')
     : value;
+
+const bool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+
+function allowListProblem(value: unknown): string | undefined {
+  if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string')) {
+    return 'OUTBOUND_ALLOW_LIST must be comma-separated host names, IP addresses or CIDR blocks';
+  }
+  try {
+    parseAllowList(value as string[]);
+    return undefined;
+  } catch (error) {
+    return `OUTBOUND_ALLOW_LIST: ${(error as Error).message}`;
+  }
+}
+
+/** Every entry must be a host name, an IP address or a CIDR block (a typo stops the service at start-up). */
+function IsAllowList(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isAllowList',
+      validator: {
+        validate: (value) => allowListProblem(value) === undefined,
+        defaultMessage: (args) => allowListProblem(args?.value) ?? 'OUTBOUND_ALLOW_LIST is invalid',
+      },
+    },
+    options,
+  );
+}
 
 /** The message types the transformer converts; anything else is refused at the edge with AR. */
 export const DEFAULT_MESSAGE_TYPES = [
@@ -119,4 +160,34 @@ export class GatewaySettings {
   @IsOptional()
   @IsString()
   CREDENTIALS_ACTIVE_KEY_ID?: string = undefined;
+
+  /**
+   * Hosts, IP addresses and CIDR blocks a webhook endpoint URL may point to although they are not
+   * public (the SSRF guard refuses loopback, private, link-local … otherwise), comma-separated; e.g.
+   * `127.0.0.1` for local development and tests. Empty in production. The same names as the EHR adapter.
+   */
+  @Transform(list)
+  @IsAllowList()
+  OUTBOUND_ALLOW_LIST: string[] = [];
+
+  /** Permit `http:` webhook endpoint URLs (local development and tests only). */
+  @Transform(bool)
+  @IsBoolean({ message: 'OUTBOUND_ALLOW_HTTP must be true or false' })
+  OUTBOUND_ALLOW_HTTP = false;
+
+  /** Inbound partner webhooks: how far `webhook-timestamp` may be from now, either way. */
+  @Type(() => Number)
+  @IsInt({ message: 'INBOUND_WEBHOOK_TOLERANCE_SECONDS must be an integer' })
+  @Min(1)
+  @Max(3_600)
+  INBOUND_WEBHOOK_TOLERANCE_SECONDS = 300;
+
+  /**
+   * How long an accepted inbound `webhook-id` is remembered (a repeat is answered 200 and not published
+   * again). At least twice the tolerance, so a captured request can never be replayed.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'INBOUND_WEBHOOK_DEDUPE_SECONDS must be an integer' })
+  @Min(600, { message: 'INBOUND_WEBHOOK_DEDUPE_SECONDS must be at least 600 (twice the tolerance)' })
+  INBOUND_WEBHOOK_DEDUPE_SECONDS = 86_400;
 }

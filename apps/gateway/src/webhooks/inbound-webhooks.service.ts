@@ -1,0 +1,196 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import {
+  createCloudEvent,
+  TOPICS,
+  validatePayload,
+  WEBHOOK_RECEIVED_V1,
+  WebhookReceivedPayload,
+} from '@meridian/contracts';
+import { EventProducer, safeErrorMessage } from '@meridian/kafka';
+import { SERVICE_SETTINGS } from '@meridian/platform';
+import { generateWebhookSecret, verifyWebhook } from '@meridian/security';
+import type { GatewaySettings } from '../gateway.settings';
+import { Integration } from '../integrations/integration.entity';
+import { InboundWebhookId, InboundWebhookSecret } from './inbound-webhook-secret.entity';
+import type { InboundSecretView, InboundSecretWithSecret } from './webhook-endpoint.dto';
+import { WebhookCipher } from './webhook-cipher';
+
+const SOURCE = '/meridian/gateway';
+const PURGE_EVERY_MS = 60_000;
+
+/** The AAD an integration's inbound secrets are sealed with. */
+export const inboundSecretAad = (integrationId: string): string => `inbound-webhook:${integrationId}`;
+
+/** What happened to one inbound webhook; the controller turns it into a status and a JSON body. */
+export type InboundOutcome =
+  | { outcome: 'accepted'; eventId: string }
+  | { outcome: 'duplicate' }
+  | { outcome: 'unauthorized'; reason: string }
+  | { outcome: 'invalid'; problems: string[] }
+  | { outcome: 'not-stored' };
+
+/**
+ * Inbound partner webhooks (Standard Webhooks 1.0): verified over the raw body against every secret of
+ * the integration, a `webhook-id` accepted once per integration, and published to webhooks.inbound.v1
+ * before the partner gets its 2xx.
+ */
+@Injectable()
+export class InboundWebhooksService {
+  private readonly logger = new Logger('InboundWebhooks');
+  private lastPurge = 0;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly producer: EventProducer,
+    private readonly cipher: WebhookCipher,
+    @Inject(SERVICE_SETTINGS) private readonly settings: GatewaySettings,
+  ) {}
+
+  async createSecret(integrationId: string): Promise<InboundSecretWithSecret> {
+    await this.assertIntegration(integrationId);
+    const secret = generateWebhookSecret();
+    const row: InboundWebhookSecret = {
+      id: randomUUID(),
+      integrationId,
+      sealed: this.cipher.seal(secret, inboundSecretAad(integrationId)),
+      createdAt: new Date(),
+    };
+    await this.dataSource.getRepository(InboundWebhookSecret).insert(row);
+    return { ...secretView(row), secret };
+  }
+
+  async listSecrets(integrationId: string): Promise<InboundSecretView[]> {
+    await this.assertIntegration(integrationId);
+    const rows = await this.dataSource
+      .getRepository(InboundWebhookSecret)
+      .find({ where: { integrationId }, order: { createdAt: 'DESC' } });
+    return rows.map(secretView);
+  }
+
+  async revokeSecret(integrationId: string, secretId: string): Promise<void> {
+    const result = await this.dataSource
+      .getRepository(InboundWebhookSecret)
+      .delete({ id: secretId, integrationId });
+    if (!result.affected)
+      throw new NotFoundException(`no inbound webhook secret ${secretId} for this integration`);
+  }
+
+  async receive(integrationId: string, headers: IncomingHttpHeaders, body: Buffer): Promise<InboundOutcome> {
+    await this.assertIntegration(integrationId);
+    const rows = await this.dataSource.getRepository(InboundWebhookSecret).find({ where: { integrationId } });
+    if (rows.length === 0) return { outcome: 'unauthorized', reason: 'no-inbound-secret' };
+    const secrets = rows.map((row) => this.cipher.open(row.sealed, inboundSecretAad(integrationId)));
+    const verified = verifyWebhook({
+      headers,
+      body,
+      secrets,
+      toleranceSeconds: this.settings.INBOUND_WEBHOOK_TOLERANCE_SECONDS,
+    });
+    if (!verified.ok) return { outcome: 'unauthorized', reason: verified.reason };
+
+    const parsed = parseBody(body);
+    if (!parsed.ok) return { outcome: 'invalid', problems: parsed.problems };
+    const payload = { webhookId: verified.id, integrationId, ...parsed.value };
+    const valid = validatePayload(WebhookReceivedPayload, payload);
+    if (!valid.ok) return { outcome: 'invalid', problems: valid.errors };
+
+    await this.purgeOccasionally();
+    if (!(await this.claim(integrationId, verified.id))) return { outcome: 'duplicate' };
+    // Derived from the partner's id: were the claim lost, a repeat would carry the same ce_id downstream.
+    const eventId = uuidFrom(`${integrationId}\u001f${verified.id}`);
+    try {
+      await this.producer.publish(TOPICS.webhooksInbound.name, [
+        {
+          key: integrationId,
+          event: createCloudEvent({
+            id: eventId,
+            source: SOURCE,
+            type: WEBHOOK_RECEIVED_V1,
+            integrationid: integrationId,
+            correlationid: eventId,
+            data: payload,
+          }),
+        },
+      ]);
+    } catch (error) {
+      await this.release(integrationId, verified.id);
+      this.logger.warn({
+        msg: 'inbound webhook not published',
+        integrationId,
+        error: safeErrorMessage(error),
+      });
+      return { outcome: 'not-stored' };
+    }
+    return { outcome: 'accepted', eventId };
+  }
+
+  private async assertIntegration(integrationId: string): Promise<void> {
+    const exists = await this.dataSource.getRepository(Integration).exists({ where: { id: integrationId } });
+    if (!exists) throw new NotFoundException(`no integration ${integrationId}`);
+  }
+
+  /** True if this id was not seen before for the integration (and is now taken). */
+  private async claim(integrationId: string, webhookId: string): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(InboundWebhookId)
+      .values({ integrationId, webhookId, receivedAt: new Date() })
+      .orIgnore()
+      .returning(['webhookId'])
+      .execute();
+    return result.raw.length > 0;
+  }
+
+  private async release(integrationId: string, webhookId: string): Promise<void> {
+    await this.dataSource.getRepository(InboundWebhookId).delete({ integrationId, webhookId });
+  }
+
+  /** Ids older than the dedupe window go; a replay that old fails the timestamp check anyway. */
+  private async purgeOccasionally(): Promise<void> {
+    if (Date.now() - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = Date.now();
+    await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(InboundWebhookId)
+      .where('received_at < now() - make_interval(secs => :seconds)', {
+        seconds: this.settings.INBOUND_WEBHOOK_DEDUPE_SECONDS,
+      })
+      .execute();
+  }
+}
+
+/** The Standard Webhooks body `{type, timestamp, data}`; problems name the field, never a value. */
+function parseBody(
+  body: Buffer,
+): { ok: true; value: Record<string, unknown> } | { ok: false; problems: string[] } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { ok: false, problems: ['body: must be JSON'] };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { ok: false, problems: ['body: must be a JSON object {type, timestamp, data}'] };
+  }
+  const { type, timestamp, data } = parsed as Record<string, unknown>;
+  return { ok: true, value: { type, timestamp, data } };
+}
+
+/** A UUID (version 5 layout) from a name, so the same input always gives the same id. */
+function uuidFrom(name: string): string {
+  const hash = createHash('sha1').update(name).digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function secretView(row: InboundWebhookSecret): InboundSecretView {
+  return { secretId: row.id, integrationId: row.integrationId, createdAt: row.createdAt.toISOString() };
+}
