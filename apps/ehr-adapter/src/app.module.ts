@@ -4,10 +4,11 @@ import { BreakerEvents } from './clients/breaker-events';
 import { EhrClients } from './clients/ehr-clients';
 import { EhrCommandHandler } from './commands/ehr-command.handler';
 import { EhrAdapterSettings } from './ehr-adapter.settings';
+import { EhrPullService } from './pull/ehr-pull.service';
 
 @Module({
   controllers: [EhrCommandHandler],
-  providers: [BreakerEvents, EhrClients],
+  providers: [BreakerEvents, EhrClients, EhrPullService],
 })
 export class EhrAdapterModule {}
 

@@ -4,13 +4,16 @@ import {
   type CloudEvent,
   COMMAND_RESULT_V1,
   type CommandResultPayload,
+  type ConflictingResource,
   createCloudEvent,
+  EHR_PULL_V1,
+  type EhrPullPayload,
   type FhirBundlePayload,
   type IntegrationConfigPayload,
   type IntegrationLifecyclePayload,
   TOPICS,
 } from '@meridian/contracts';
-import type { Bundle } from '@meridian/fhir';
+import type { Bundle, FhirClient } from '@meridian/fhir';
 import { uuidV5 } from '@meridian/hl7-fhir';
 import {
   classifyError,
@@ -18,13 +21,15 @@ import {
   KafkaEventContext,
   PermanentError,
   safeErrorMessage,
-  TransientError,
 } from '@meridian/kafka';
 import { IntegrationConfigView } from '@meridian/platform';
 import { RetryLaterError } from '@meridian/resilience';
 import { callScope, EhrClients } from '../clients/ehr-clients';
 import { LifecyclePublisher } from '@meridian/platform';
 import { SOURCE, STEPS } from '../lifecycle/steps';
+import { EhrPullService } from '../pull/ehr-pull.service';
+import { activeFhirIntegration } from './active-integration';
+import { conflictingResources, readWith } from './conflict-details';
 import { answersCommand, errorSummary, isIdempotent, transactionReferences } from './transaction-outcome';
 
 /**
@@ -52,17 +57,24 @@ export class EhrCommandHandler {
     private readonly configs: IntegrationConfigView,
     private readonly clients: EhrClients,
     private readonly lifecycle: LifecyclePublisher,
+    private readonly pulls: EhrPullService,
   ) {}
 
   @EventPattern(TOPICS.ehrCommands.name)
   async apply(
-    @Payload() event: CloudEvent<FhirBundlePayload>,
+    @Payload() event: CloudEvent<FhirBundlePayload | EhrPullPayload>,
     @Ctx() context: KafkaEventContext,
   ): Promise<void> {
+    // The topic's other command: read what changed on the server (src/pull).
+    if (event.type === EHR_PULL_V1) return this.pulls.pull(event as CloudEvent<EhrPullPayload>, context);
+    return this.applyBundle(event as CloudEvent<FhirBundlePayload>, context);
+  }
+
+  private async applyBundle(event: CloudEvent<FhirBundlePayload>, context: KafkaEventContext): Promise<void> {
     const record = context.record;
     // Commands are only judged against the configurations on the topic when we started.
     await this.configs.loaded;
-    const config = this.integrationOf(event);
+    const config = activeFhirIntegration(this.configs, event.integrationid);
     const integrationId = config.integrationId;
     const bundle = event.data;
     if (bundle.type !== 'transaction') {
@@ -89,37 +101,54 @@ export class EhrCommandHandler {
     await step('processing');
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    let response: Bundle;
-    try {
-      const client = await this.clients.clientFor(config);
-      response = await callScope.run({ heartbeat: () => record.heartbeat() }, () =>
-        client.transaction(bundle as unknown as Bundle, { idempotent: isIdempotent(bundle) }),
-      );
-    } catch (error) {
-      const durationMs = elapsed();
-      if (answersCommand(error)) {
-        const summary = errorSummary(error, error.message, false);
-        await this.answer(event, record.key, config, {
-          outcome: 'failed',
-          statusCode: error.status,
-          durationMs,
-          error: summary,
-        });
-        await step('failed', { durationMs, error: summary });
-        this.logger.warn({
-          msg: 'command refused by the FHIR server',
-          integrationId,
-          commandId: event.id,
-          error: error.message,
-        });
-        return;
-      }
+    const scope = { heartbeat: () => record.heartbeat() };
+    // What the runtime will do with a failure that does not answer the command, told as a step first.
+    const propagate = async (error: unknown): Promise<never> => {
       const permanent = !(error instanceof RetryLaterError) && classifyError(error) === 'permanent';
       await step(permanent ? 'failed' : 'retrying', {
-        durationMs,
+        durationMs: elapsed(),
         error: errorSummary(error, safeErrorMessage(error), !permanent),
       });
       throw error;
+    };
+    let response: Bundle;
+    let client: FhirClient | undefined;
+    try {
+      client = await this.clients.clientFor(config);
+      const target = client;
+      response = await callScope.run(scope, () =>
+        target.transaction(bundle as unknown as Bundle, { idempotent: isIdempotent(bundle) }),
+      );
+    } catch (error) {
+      if (!answersCommand(error)) return propagate(error);
+      // A conflict says which versions the server holds now, so the orchestrator can resolve it at once.
+      let conflicts: ConflictingResource[] | undefined;
+      if (error.kind === 'conflict' && client !== undefined) {
+        const target = client;
+        try {
+          conflicts = await callScope.run(scope, () => conflictingResources(bundle, readWith(target)));
+        } catch (readError) {
+          return propagate(readError);
+        }
+      }
+      const durationMs = elapsed();
+      const summary = errorSummary(error, error.message, false);
+      await this.answer(event, record.key, config, {
+        outcome: 'failed',
+        statusCode: error.status,
+        durationMs,
+        error: summary,
+        ...(conflicts !== undefined ? { conflicts } : {}),
+      });
+      await step('failed', { durationMs, error: summary });
+      this.logger.warn({
+        msg: 'command refused by the FHIR server',
+        integrationId,
+        commandId: event.id,
+        error: error.message,
+        conflicts: conflicts?.length,
+      });
+      return;
     }
     const durationMs = elapsed();
     const references = transactionReferences(response);
@@ -131,31 +160,6 @@ export class EhrCommandHandler {
       durationMs,
     });
     await step('completed', { durationMs });
-  }
-
-  /**
-   * The active FHIR integration the command is for. One not in the view may be one whose
-   * configuration this replica has not read yet (the orchestrator reads the same topic and may be
-   * ahead): transient, so the runtime tries again a few times before the DLQ.
-   */
-  private integrationOf(event: CloudEvent): IntegrationConfigPayload {
-    const integrationId = event.integrationid;
-    if (integrationId === undefined) throw new PermanentError('the command has no ce_integrationid');
-    const config = this.configs.get(integrationId);
-    if (config === undefined) {
-      // Deleted: nothing will ever take the command (DLQ now, redrive if it comes back). Unknown: its
-      // configuration may still be on its way (the orchestrator can read it first), so retry.
-      if (this.configs.isDeleted(integrationId))
-        throw new PermanentError(`integration ${integrationId} was deleted`);
-      throw new TransientError(`integration ${integrationId} is not configured`);
-    }
-    if (!config.active) throw new PermanentError(`integration ${integrationId} is inactive`);
-    if (config.connection.type !== 'fhir') {
-      throw new PermanentError(
-        `integration ${integrationId} is a ${config.connection.type} connection, not fhir`,
-      );
-    }
-    return config;
   }
 
   /** The result, keyed like the command; its id follows from the command's and the outcome, so a redelivery repeats it. */

@@ -166,4 +166,63 @@ describe('EHR adapter against a real FHIR server', () => {
     expect(current).toMatchObject({ id: patientId, gender: 'male', meta: { versionId: '2' } });
     expect(harness.about(`${TOPICS.ehrCommands.name}.dlq`, id)).toEqual([]);
   });
+
+  it('reports a change made directly on the server since our write as a conflict, with its current version and resource', async () => {
+    const id = harness.integrationId('hapi-conflict-detail');
+    await harness.publishConfig(fhirIntegration(id, { endpoint: base }));
+    await harness.awaitConfig(id, 1);
+
+    const system = uniqueIdentifierSystem('ehr-adapter-conflict-detail');
+    const value = `MRN-${randomUUID().slice(0, 8)}`;
+    const patientId = `detail-${randomUUID().slice(0, 8)}`;
+    const key = `${id}|Patient/${system}|${value}`;
+    const patient = (gender: string) => ({
+      resourceType: 'Patient',
+      id: patientId,
+      identifier: [{ system, value }],
+      gender,
+    });
+    const put = (gender: string, ifMatch?: string) => ({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: `${base}/Patient/${patientId}`,
+          resource: patient(gender),
+          request: { method: 'PUT', url: `Patient/${patientId}`, ...(ifMatch ? { ifMatch } : {}) },
+        },
+      ],
+    });
+    const written = await harness.publishCommand({ integrationId: id, key, bundle: put('female') });
+    const first = await eventually(() => results(id).find((r) => r.commandId === written), {
+      what: 'the write',
+      timeoutMs: 60_000,
+    });
+    expect(first.references).toEqual([`Patient/${patientId}/_history/1`]);
+
+    // Someone changes the patient on the server itself.
+    const direct = await fetch(`${base}/Patient/${patientId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/fhir+json', accept: 'application/fhir+json' },
+      body: JSON.stringify(patient('male')),
+    });
+    expect(direct.status).toBe(200);
+
+    const stale = await harness.publishCommand({ integrationId: id, key, bundle: put('other', 'W/"1"') });
+    const answer = await eventually(() => results(id).find((r) => r.commandId === stale), {
+      what: 'the stale update’s result',
+      timeoutMs: 60_000,
+    });
+    expect(answer).toMatchObject({ outcome: 'failed', error: { class: 'conflict', retryable: false } });
+    expect(answer.conflicts).toEqual([
+      {
+        reference: `Patient/${patientId}`,
+        expectedVersion: '1',
+        currentVersion: '2',
+        resource: expect.objectContaining({ resourceType: 'Patient', id: patientId, gender: 'male' }),
+      },
+    ]);
+    const [current] = await search('Patient', system, value);
+    expect(current).toMatchObject({ gender: 'male', meta: { versionId: '2' } });
+  });
 });

@@ -4,6 +4,8 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import {
   allTopicDefinitions,
   createCloudEvent,
+  EHR_PULL_V1,
+  type EhrPullPayload,
   encodeCloudEvent,
   FHIR_BUNDLE_V1,
   headersToStrings,
@@ -52,12 +54,19 @@ export interface Harness {
     id?: string;
     correlationId?: string;
   }): Promise<string>;
+  /** A pull command (`org.meridian.ehr.pull.v1`), keyed by integration; resolves to its ce_id. */
+  publishPull(pull: EhrPullPayload): Promise<string>;
   /** Records on `topic` about `integrationId`. */
   about(topic: string, integrationId: string): WatchedRecord[];
   close(): Promise<void>;
 }
 
-const WATCHED = [TOPICS.ehrResults.name, TOPICS.integrationEvents.name, `${TOPICS.ehrCommands.name}.dlq`];
+const WATCHED = [
+  TOPICS.ehrResults.name,
+  TOPICS.integrationEvents.name,
+  TOPICS.fhirInbound.name,
+  `${TOPICS.ehrCommands.name}.dlq`,
+];
 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const kafka = testKafka();
@@ -138,6 +147,23 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
             integrationid: integrationId,
             correlationid: correlationId ?? randomUUID(),
             data: bundle,
+          }),
+        },
+      ]);
+      return id;
+    },
+    publishPull: async (pull) => {
+      const id = randomUUID();
+      await producer.publish(TOPICS.ehrCommands.name, [
+        {
+          key: pull.integrationId,
+          event: createCloudEvent({
+            id,
+            source: '/meridian/orchestrator',
+            type: EHR_PULL_V1,
+            integrationid: pull.integrationId,
+            correlationid: pull.jobId,
+            data: pull,
           }),
         },
       ]);
