@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger, type OnApplicationShutdown, type OnModuleInit, type Type } from '@nestjs/common';
 import type { Consumer, EachMessagePayload } from 'kafkajs';
 import { decodeCloudEvent, validatePayload } from '@meridian/contracts';
@@ -9,6 +10,13 @@ import type { ServiceConfig } from './service-config';
 const DELETED = Number.MAX_SAFE_INTEGER;
 
 export type CompactedTopicListener<T> = (key: string, value: T | undefined) => void;
+
+/** What readiness needs of a view (ServiceDefinition.views). */
+export interface ReadinessView {
+  readonly topic: string;
+  readonly isLoaded: boolean;
+  all(): readonly unknown[];
+}
 
 /** What a view reads: one compacted topic of one event type whose payloads carry a version. */
 export interface CompactedTopicViewOptions<T extends object> {
@@ -28,7 +36,9 @@ export interface CompactedTopicViewOptions<T extends object> {
  * repeat itself); a tombstone deletes. Services subclass it per topic (IntegrationConfigView, the
  * dispatcher's webhook endpoints) so Nest can inject each view by its class.
  */
-export abstract class CompactedTopicView<T extends object> implements OnModuleInit, OnApplicationShutdown {
+export abstract class CompactedTopicView<T extends object>
+  implements OnModuleInit, OnApplicationShutdown, ReadinessView
+{
   protected readonly logger: Logger;
   private readonly values = new Map<string, T>();
   /** Highest version seen per key, deletions included, so a late older record cannot resurrect it. */
@@ -77,7 +87,7 @@ export abstract class CompactedTopicView<T extends object> implements OnModuleIn
 
   async onModuleInit(): Promise<void> {
     const { topic } = this.options;
-    const ends = await this.connection.admin.fetchTopicOffsets(topic);
+    const ends = await this.topicEnds(topic);
     const pending = new Map(
       ends.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]),
     );
@@ -104,6 +114,22 @@ export abstract class CompactedTopicView<T extends object> implements OnModuleIn
       },
     });
     check(-1, 0n);
+  }
+
+  /**
+   * The topic's offsets. A topic provisioned a moment ago may have no partition leader yet (a
+   * retriable error): asked again for up to ~10 s rather than failing the service's start.
+   */
+  private async topicEnds(topic: string): Promise<{ partition: number; high: string; low: string }[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.connection.admin.fetchTopicOffsets(topic);
+      } catch (error) {
+        const retriable = (error as { retriable?: unknown }).retriable === true;
+        if (!retriable || attempt >= 20) throw error;
+        await sleep(500);
+      }
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -6,7 +6,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { KafkaConnection, KafkaHealthIndicator } from '@meridian/kafka';
-import type { CompactedTopicView } from './compacted-topic.view';
+import type { ReadinessView } from './compacted-topic.view';
 import { IntegrationConfigView } from './integration-config.view';
 import { COMPACTED_VIEWS } from './tokens';
 
@@ -19,7 +19,7 @@ export class HealthController {
     private readonly connection: KafkaConnection,
     private readonly indicators: HealthIndicatorService,
     @Optional() private readonly configs?: IntegrationConfigView,
-    @Optional() @Inject(COMPACTED_VIEWS) private readonly views: CompactedTopicView<object>[] = [],
+    @Optional() @Inject(COMPACTED_VIEWS) private readonly views: ReadinessView[] = [],
   ) {}
 
   /**

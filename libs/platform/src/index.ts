@@ -3,6 +3,7 @@ export {
   CompactedTopicView,
   type CompactedTopicListener,
   type CompactedTopicViewOptions,
+  type ReadinessView,
 } from './compacted-topic.view';
 export { ensureSchema } from './database-schema';
 export { HealthController } from './health.controller';

@@ -1,6 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { ServiceName } from '@meridian/contracts';
-import type { CompactedTopicView } from './compacted-topic.view';
+import type { ReadinessView } from './compacted-topic.view';
 
 /** What an app declares about itself; the platform does the rest (config, Kafka, DB, health, metrics). */
 export interface ServiceDefinition {
@@ -22,7 +22,7 @@ export interface ServiceDefinition {
    * The app's other in-memory views of compacted topics (subclasses of CompactedTopicView): provided
    * to the app's modules, and readiness waits until each has loaded.
    */
-  views?: Type<CompactedTopicView<object>>[];
+  views?: Type<ReadinessView>[];
   /** Serve an OpenAPI document of the app's HTTP API at /api/docs (UI) and /api/docs-json. */
   openApi?: { title: string; description: string };
 }

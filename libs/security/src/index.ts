@@ -6,6 +6,7 @@ export {
   parseEncryptionKeys,
 } from './cipher-suite';
 export type { CipherSuite, DecryptionFailure, EncryptionKey } from './cipher-suite';
+export { IsAllowList } from './is-allow-list';
 export { IsEncryptionKeys } from './is-encryption-keys';
 export { REDACTED, redactSecrets } from './redact-secrets';
 export { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, safeRequest } from './safe-request';
@@ -21,7 +22,7 @@ export type {
   UrlRefusal,
   UrlRefusalReason,
 } from './url-guard';
-export { newWebhookMessageId } from './webhook-message-id';
+export { deriveWebhookMessageId, newWebhookMessageId } from './webhook-message-id';
 export {
   DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
   generateWebhookSecret,

@@ -1,4 +1,4 @@
-import { newWebhookMessageId } from './webhook-message-id';
+import { deriveWebhookMessageId, newWebhookMessageId } from './webhook-message-id';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const timeOf = (id: string): number =>
@@ -48,5 +48,23 @@ describe('newWebhookMessageId', () => {
       expect(() => fresh.newWebhookMessageId(new Date(-1))).toThrow(RangeError);
       expect(() => fresh.newWebhookMessageId(new Date(Number.NaN))).toThrow(RangeError);
     });
+  });
+});
+
+describe('deriveWebhookMessageId', () => {
+  it('is msg_ and 26 base32 characters, the same for the same parts', () => {
+    const id = deriveWebhookMessageId('3f1c2b8e-0000-4000-8000-000000000001', 'ep_1');
+    expect(id).toMatch(/^msg_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(deriveWebhookMessageId('3f1c2b8e-0000-4000-8000-000000000001', 'ep_1')).toBe(id);
+  });
+
+  it('differs when any part differs, however the parts are split', () => {
+    const ids = new Set([
+      deriveWebhookMessageId('event-1', 'ep_1'),
+      deriveWebhookMessageId('event-1', 'ep_2'),
+      deriveWebhookMessageId('event-2', 'ep_1'),
+      deriveWebhookMessageId('event-1e', 'p_1'),
+    ]);
+    expect(ids.size).toBe(4);
   });
 });

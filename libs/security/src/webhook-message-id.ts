@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** Crockford base32: digits before letters, so ids sort as strings in the order of their values. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -47,4 +47,18 @@ export function newWebhookMessageId(now: Date = new Date()): string {
   lastTimeMs = timeMs;
   lastRandom = random;
   return `msg_${base32(BigInt(timeMs), 10)}${base32(random, 16)}`;
+}
+
+/**
+ * A `webhook-id` derived from what identifies a message, e.g. (eventId, endpointId): `msg_` + 26
+ * base32 characters of SHA-256 over the parts (130 bits). The same parts always give the same id, so
+ * an event fanned out again (a redelivered Kafka record) is the same message to the partner, whose
+ * dedupe on `webhook-id` then holds. Parts are length-prefixed, so ("ab","c") and ("a","bc") differ.
+ */
+export function deriveWebhookMessageId(...parts: string[]): string {
+  if (parts.length === 0) throw new TypeError('at least one part is required');
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(`${Buffer.byteLength(part, 'utf8')}:${part};`);
+  const digest = BigInt(`0x${hash.digest('hex')}`) >> 126n;
+  return `msg_${base32(digest, 26)}`;
 }
