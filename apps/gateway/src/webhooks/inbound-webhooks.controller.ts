@@ -5,6 +5,7 @@ import {
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiBody,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
@@ -28,7 +29,24 @@ export class InboundWebhooksController {
   constructor(private readonly inbound: InboundWebhooksService) {}
 
   @Post('api/v1/webhooks/inbound/:integrationId')
-  @ApiOperation({ summary: 'Receive a partner webhook signed with Standard Webhooks 1.0' })
+  @ApiOperation({
+    summary: 'Receive a partner webhook signed with Standard Webhooks 1.0',
+    description:
+      'Headers webhook-id, webhook-timestamp (unix seconds, ±5 min) and webhook-signature (v1,<base64 ' +
+      'HMAC-SHA256 of id.timestamp.body> under one of the integration’s inbound secrets). 202 published; ' +
+      '200 a webhook-id already accepted (not published again); 401 {reason} bad signature or timestamp.',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['type', 'timestamp', 'data'],
+      properties: {
+        type: { type: 'string', example: 'appointment.booked' },
+        timestamp: { type: 'string', format: 'date-time' },
+        data: { type: 'object' },
+      },
+    },
+  })
   async receive(
     @Param('integrationId', uuid) integrationId: string,
     @Req() request: RequestWithRawBody,

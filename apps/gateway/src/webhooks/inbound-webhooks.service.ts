@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Counter, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import {
   createCloudEvent,
@@ -41,6 +42,7 @@ export type InboundOutcome =
 @Injectable()
 export class InboundWebhooksService {
   private readonly logger = new Logger('InboundWebhooks');
+  private readonly received: Counter<'outcome'>;
   private lastPurge = 0;
 
   constructor(
@@ -48,7 +50,15 @@ export class InboundWebhooksService {
     private readonly producer: EventProducer,
     private readonly cipher: WebhookCipher,
     @Inject(SERVICE_SETTINGS) private readonly settings: GatewaySettings,
-  ) {}
+    registry: Registry,
+  ) {
+    this.received = new Counter({
+      name: 'meridian_webhooks_inbound_total',
+      help: 'Inbound partner webhooks, by outcome (accepted, duplicate, unauthorized, invalid, not_stored)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+  }
 
   async createSecret(integrationId: string): Promise<InboundSecretWithSecret> {
     await this.assertIntegration(integrationId);
@@ -80,6 +90,16 @@ export class InboundWebhooksService {
   }
 
   async receive(integrationId: string, headers: IncomingHttpHeaders, body: Buffer): Promise<InboundOutcome> {
+    const result = await this.verifyAndPublish(integrationId, headers, body);
+    this.received.inc({ outcome: result.outcome.replace('-', '_') });
+    return result;
+  }
+
+  private async verifyAndPublish(
+    integrationId: string,
+    headers: IncomingHttpHeaders,
+    body: Buffer,
+  ): Promise<InboundOutcome> {
     await this.assertIntegration(integrationId);
     const rows = await this.dataSource.getRepository(InboundWebhookSecret).find({ where: { integrationId } });
     if (rows.length === 0) return { outcome: 'unauthorized', reason: 'no-inbound-secret' };

@@ -191,6 +191,25 @@ describe('webhooks on the gateway: endpoints, delivery log, commands, inbound pa
       ]);
     });
 
+    it('drops a secret whose overlap has ended from the next version published', async () => {
+      const created = await createEndpoint();
+      const rotated = (await (
+        await send('POST', `/api/v1/webhooks/endpoints/${created.id}/secret/rotate`, { overlapSeconds: 1 })
+      ).json()) as EndpointBody;
+      const expiresAt = Date.parse(rotated.secrets[1]?.expiresAt ?? '');
+      await eventually(() => (Date.now() > expiresAt ? true : undefined), { what: 'the overlap to end' });
+      const patched = await send('PATCH', `/api/v1/webhooks/endpoints/${created.id}`, {
+        description: 'after the overlap',
+      });
+      expect(((await patched.json()) as EndpointBody).secrets.map((s) => s.secretId)).toEqual([
+        rotated.secrets[0].secretId,
+      ]);
+      const third = (await endpointPayloads(created.id, 3))[2];
+      expect(third?.secrets.map((s) => cipher.decrypt(s.sealed, webhookSecretAad(created.id)))).toEqual([
+        rotated.secret,
+      ]);
+    });
+
     it('updates with PUT and PATCH (If-Match guarded), deletes with a tombstone', async () => {
       const created = await createEndpoint();
       const put = await send(
@@ -532,6 +551,8 @@ describe('webhooks on the gateway: endpoints, delivery log, commands, inbound pa
       });
       expect(tampered.status).toBe(401);
       expect((await published()).length).toBe(before);
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toMatch(/meridian_webhooks_inbound_total\{outcome="unauthorized"\} [1-9]/);
     });
 
     it('accepts any of several active secrets, and refuses one revoked', async () => {
