@@ -24,7 +24,9 @@ export class WebhookDeliveriesHandler {
     const at = new Date(event.time);
     await this.deliveries.record(delivery, at);
     if (delivery.outcome !== 'disabled') return;
-    const reason = delivery.statusCode === 410 ? 'gone' : 'failing';
+    // The dispatcher says why in the error class (EndpointGone / EndpointFailing) and keeps the 410.
+    const gone = delivery.statusCode === 410 || delivery.error?.class === 'EndpointGone';
+    const reason = gone ? 'gone' : 'failing';
     if (await this.endpoints.disableFromDelivery(delivery.endpointId, reason, at)) {
       this.logger.warn({
         msg: 'webhook endpoint disabled by the dispatcher',
