@@ -1,9 +1,21 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import type { ServiceDefinition } from '@meridian/platform';
+import { Sync1764200000000 } from './migrations/1764200000000-sync';
+import { OrchestratorSettings } from './orchestrator.settings';
 import { FhirRouterHandler } from './routing/fhir-router.handler';
+import { SyncCommandsHandler } from './sync/sync-commands.handler';
+import { SyncEventsPublisher } from './sync/sync-events.publisher';
+import { SyncJobsService } from './sync/sync-jobs.service';
+import { SyncScheduler } from './sync/sync-scheduler';
+import { SyncStateRepository } from './sync/sync-state.repository';
+import { SYNC_ENTITIES } from './sync/sync.entities';
+import { SyncService } from './sync/sync.service';
 
 @Module({
-  controllers: [FhirRouterHandler],
+  imports: [TypeOrmModule.forFeature(SYNC_ENTITIES)],
+  controllers: [FhirRouterHandler, SyncCommandsHandler],
+  providers: [SyncStateRepository, SyncEventsPublisher, SyncService, SyncJobsService, SyncScheduler],
 })
 export class OrchestratorModule {}
 
@@ -11,5 +23,8 @@ export const orchestratorService: ServiceDefinition = {
   name: 'orchestrator',
   defaultPort: 3001,
   imports: [OrchestratorModule],
+  entities: SYNC_ENTITIES,
+  migrations: [Sync1764200000000],
+  settings: OrchestratorSettings,
   integrationConfigs: true,
 };

@@ -3,22 +3,18 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   type CloudEvent,
   type CommandResultPayload,
-  createCloudEvent,
-  FHIR_BUNDLE_V1,
   type FhirBundlePayload,
   type IntegrationConfigPayload,
   TOPICS,
 } from '@meridian/contracts';
 import { uuidV5 } from '@meridian/hl7-fhir';
-import { EventProducer, KafkaEventContext, PermanentError } from '@meridian/kafka';
+import { KafkaEventContext, PermanentError } from '@meridian/kafka';
 import { IntegrationConfigView, LifecyclePublisher } from '@meridian/platform';
+import { SyncJobsService } from '../sync/sync-jobs.service';
+import { SyncService } from '../sync/sync.service';
 
-const SOURCE = '/meridian/orchestrator';
-
-/** Where commands for each kind of system go; a system type without an adapter yet is not routed. */
-const COMMAND_TOPICS: Partial<Record<IntegrationConfigPayload['systemType'], string>> = {
-  ehr: TOPICS.ehrCommands.name,
-};
+/** The kinds of system commands can be sent to (an adapter exists); others are not routed yet. */
+const ROUTABLE: ReadonlySet<IntegrationConfigPayload['systemType']> = new Set(['ehr']);
 
 /**
  * fhir.r4.inbound.v1 → adapter commands. For each canonical bundle, the integrations that take it are
@@ -32,9 +28,10 @@ export class FhirRouterHandler {
   private readonly logger = new Logger('FhirRouter');
 
   constructor(
-    private readonly producer: EventProducer,
     private readonly configs: IntegrationConfigView,
     private readonly lifecycle: LifecyclePublisher,
+    private readonly sync: SyncService,
+    private readonly jobs: SyncJobsService,
   ) {}
 
   @EventPattern(TOPICS.fhirInbound.name)
@@ -49,7 +46,12 @@ export class FhirRouterHandler {
         'cannot tell the facility: no known ce_integrationid and the key is not hl7:<facility>|…',
       );
     }
-    const types = new Set((event.data.entry ?? []).map((entry) => entry.resource?.resourceType));
+    const source = event.integrationid === undefined ? undefined : this.configs.get(event.integrationid);
+    // Changes pulled from an EHR: record what it now holds, and drop our own writes coming back.
+    const bundle =
+      source?.systemType === 'ehr' ? await this.sync.acceptExternal(source, event.data) : event.data;
+    if (bundle.entry.length === 0) return;
+    const types = new Set(bundle.entry.map((entry) => entry.resource?.resourceType));
     const targets = this.configs
       .all()
       .filter(
@@ -59,7 +61,7 @@ export class FhirRouterHandler {
           config.integrationId !== event.integrationid &&
           config.synchronization.enabled &&
           config.synchronization.direction !== 'inbound' &&
-          COMMAND_TOPICS[config.systemType] !== undefined &&
+          ROUTABLE.has(config.systemType) &&
           subscribes(config, types),
       );
     if (targets.length === 0) {
@@ -69,22 +71,16 @@ export class FhirRouterHandler {
     const correlationId = event.correlationid ?? event.id;
     const patient = patientKey(key);
     for (const target of targets) {
-      const topic = COMMAND_TOPICS[target.systemType] as string;
-      await this.producer.publish(topic, [
-        {
-          key: `${target.integrationId}|${patient}`,
-          event: createCloudEvent({
-            id: uuidV5(`${event.source}\u001f${event.id}\u001f${target.integrationId}`),
-            source: SOURCE,
-            type: FHIR_BUNDLE_V1,
-            subject: event.subject,
-            integrationid: target.integrationId,
-            correlationid: correlationId,
-            causationid: event.id,
-            data: event.data,
-          }),
-        },
-      ]);
+      await this.sync.send({
+        commandId: uuidV5(`${event.source}\u001f${event.id}\u001f${target.integrationId}`),
+        integration: target,
+        key: `${target.integrationId}|${patient}`,
+        bundle,
+        correlationId,
+        causationId: event.id,
+        ...(event.subject === undefined ? {} : { subject: event.subject }),
+        sourceTime: bundle.timestamp ?? event.time,
+      });
     }
     await this.lifecycle.publish(
       targets.map((target) => ({
@@ -98,13 +94,18 @@ export class FhirRouterHandler {
     );
   }
 
-  /** An adapter's answer completes the flow for that integration. */
+  /** An adapter's answer updates sync state (or its job) and completes the flow for that integration. */
   @EventPattern(TOPICS.ehrResults.name)
   async complete(
     @Payload() event: CloudEvent<CommandResultPayload>,
     @Ctx() context: KafkaEventContext,
   ): Promise<void> {
     const result = event.data;
+    if (result.jobId !== undefined) {
+      await this.jobs.onResult(result);
+      return;
+    }
+    await this.sync.onResult(result);
     await this.lifecycle.publish(
       [
         {

@@ -1,0 +1,199 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, MoreThan, type Repository } from 'typeorm';
+import {
+  type CommandResultPayload,
+  createCloudEvent,
+  EHR_PULL_V1,
+  type EhrPullPayload,
+  type IntegrationConfigPayload,
+  TOPICS,
+} from '@meridian/contracts';
+import { uuidV5 } from '@meridian/hl7-fhir';
+import { EventProducer } from '@meridian/kafka';
+import { IntegrationConfigView, SERVICE_SETTINGS } from '@meridian/platform';
+import type { OrchestratorSettings } from '../orchestrator.settings';
+import { SOURCE, SyncEventsPublisher } from './sync-events.publisher';
+import { SyncCursor, SyncJob, type JobTrigger } from './sync.entities';
+
+export interface JobRequest {
+  jobId: string;
+  integrationId: string;
+  trigger: JobTrigger;
+  /** Overrides the integration's cursor. */
+  since?: string;
+}
+
+/** Resource types pulled when the integration names none. */
+const DEFAULT_PULL_TYPES = ['Patient'];
+
+/**
+ * Sync jobs: one pull of an integration's changes since its cursor. A job is a row (status and
+ * counters, each change also an event on sync.events.v1 for the gateway's API) and a pull command to
+ * the EHR adapter; the adapter's answer completes it and moves the cursor. Job ids come from the
+ * caller (the API's, or one derived from the schedule tick), so a repeated request is one job, and
+ * several orchestrator replicas ticking together start it once.
+ */
+@Injectable()
+export class SyncJobsService {
+  private readonly logger = new Logger('SyncJobs');
+
+  constructor(
+    @InjectRepository(SyncJob) private readonly jobs: Repository<SyncJob>,
+    @InjectRepository(SyncCursor) private readonly cursors: Repository<SyncCursor>,
+    private readonly configs: IntegrationConfigView,
+    private readonly producer: EventProducer,
+    private readonly events: SyncEventsPublisher,
+    @Inject(SERVICE_SETTINGS) private readonly settings: OrchestratorSettings,
+  ) {}
+
+  /** Starts the job unless it exists; a scheduled or polling tick is skipped while another job of the integration runs. */
+  async run(request: JobRequest): Promise<SyncJob | undefined> {
+    if (request.trigger !== 'on_demand' && (await this.isBusy(request.integrationId))) return undefined;
+    const now = new Date();
+    const job: SyncJob = {
+      jobId: request.jobId,
+      integrationId: request.integrationId,
+      trigger: request.trigger,
+      status: 'queued',
+      since: null,
+      watermark: null,
+      counters: { fetched: 0, published: 0, skipped: 0 },
+      error: null,
+      createdAt: now,
+      updatedAt: now,
+      sequence: 1,
+    };
+    const inserted = await this.jobs
+      .createQueryBuilder()
+      .insert()
+      .values(job)
+      .orIgnore()
+      .returning(['jobId'])
+      .execute();
+    if ((inserted.raw as unknown[]).length === 0) {
+      const existing = await this.jobs.findOneByOrFail({ jobId: request.jobId });
+      // Our own earlier attempt died between the row and the pull: finish starting it.
+      if (existing.status !== 'queued') return existing;
+      return this.start(existing, request.since);
+    }
+    return this.start(job, request.since);
+  }
+
+  /** The adapter's answer to a pull. */
+  async onResult(result: CommandResultPayload): Promise<void> {
+    if (result.jobId === undefined) return;
+    const job = await this.jobs.findOneBy({ jobId: result.jobId });
+    if (job === null || job.status !== 'running') return;
+    job.status = result.outcome === 'succeeded' ? 'completed' : 'failed';
+    if (result.counters) job.counters = result.counters;
+    if (result.watermark) job.watermark = new Date(result.watermark);
+    if (result.error) job.error = result.error;
+    job.updatedAt = new Date();
+    job.sequence += 1;
+    await this.jobs.save(job);
+    if (job.status === 'completed' && job.watermark !== null) {
+      // The cursor only moves forward, whatever order answers come in.
+      await this.cursors.query(
+        `INSERT INTO ${this.cursorTable} (integration_id, watermark) VALUES ($1, $2)
+         ON CONFLICT (integration_id) DO UPDATE SET watermark = GREATEST(${this.cursorTable}.watermark, EXCLUDED.watermark)`,
+        [job.integrationId, job.watermark],
+      );
+    }
+    await this.events.job(job);
+  }
+
+  private async start(job: SyncJob, since?: string): Promise<SyncJob> {
+    const integration = this.configs.get(job.integrationId);
+    const problem = pullProblem(integration);
+    if (problem !== undefined || integration === undefined) {
+      return this.finish(job, 'failed', {
+        class: 'not-pullable',
+        message: problem ?? 'unknown',
+        retryable: false,
+      });
+    }
+    const cursor = await this.cursors.findOneBy({ integrationId: job.integrationId });
+    const from = since !== undefined ? new Date(since) : (cursor?.watermark ?? null);
+    const pull: EhrPullPayload = {
+      jobId: job.jobId,
+      integrationId: job.integrationId,
+      resourceTypes: integration.synchronization.resourceTypes?.length
+        ? integration.synchronization.resourceTypes
+        : DEFAULT_PULL_TYPES,
+      ...(from === null ? {} : { since: from.toISOString() }),
+      requestedAt: new Date().toISOString(),
+    };
+    await this.producer.publish(TOPICS.ehrCommands.name, [
+      {
+        key: job.integrationId,
+        event: createCloudEvent({
+          id: uuidV5(`pull\u001f${job.jobId}`),
+          source: SOURCE,
+          type: EHR_PULL_V1,
+          integrationid: job.integrationId,
+          correlationid: job.jobId,
+          data: pull,
+        }),
+      },
+    ]);
+    job.since = from;
+    job.status = 'running';
+    job.updatedAt = new Date();
+    job.sequence += 1;
+    await this.jobs.save(job);
+    await this.events.job(job);
+    this.logger.log({
+      msg: 'sync job started',
+      jobId: job.jobId,
+      integrationId: job.integrationId,
+      trigger: job.trigger,
+    });
+    return job;
+  }
+
+  private async finish(
+    job: SyncJob,
+    status: 'failed',
+    error: NonNullable<SyncJob['error']>,
+  ): Promise<SyncJob> {
+    job.status = status;
+    job.error = error;
+    job.updatedAt = new Date();
+    job.sequence += 1;
+    await this.jobs.save(job);
+    await this.events.job(job);
+    return job;
+  }
+
+  private async isBusy(integrationId: string): Promise<boolean> {
+    const since = new Date(Date.now() - this.settings.SYNC_JOB_STALE_SECONDS * 1000);
+    const running = await this.jobs.countBy({
+      integrationId,
+      status: In(['queued', 'running']),
+      updatedAt: MoreThan(since),
+    });
+    return running > 0;
+  }
+
+  private get cursorTable(): string {
+    return this.cursors.metadata.tablePath
+      .split('.')
+      .map((part) => `"${part}"`)
+      .join('.');
+  }
+}
+
+/** Why changes cannot be pulled from this integration, if they cannot; PHI-free. */
+export function pullProblem(integration: IntegrationConfigPayload | undefined): string | undefined {
+  if (integration === undefined) return 'the integration is not configured';
+  if (!integration.active) return 'the integration is inactive';
+  if (!integration.synchronization.enabled) return 'synchronization is disabled';
+  if (integration.synchronization.direction === 'outbound') {
+    return 'the integration only receives data (direction outbound); nothing is pulled from it';
+  }
+  if (integration.systemType !== 'ehr' || integration.connection.type !== 'fhir') {
+    return 'only FHIR EHR integrations can be pulled';
+  }
+  return undefined;
+}

@@ -1,0 +1,441 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import type { Admin, Kafka } from 'kafkajs';
+import {
+  allTopicDefinitions,
+  CE,
+  COMMAND_RESULT_V1,
+  type CommandResultPayload,
+  type ConflictResolution,
+  createCloudEvent,
+  EHR_PULL_V1,
+  FHIR_BUNDLE_V1,
+  type FhirBundlePayload,
+  INTEGRATION_CONFIG_V1,
+  type IntegrationConfigPayload,
+  SYNC_COMMAND_V1,
+  SYNC_CONFLICT_V1,
+  SYNC_JOB_V1,
+  type SyncCommandPayload,
+  TOPICS,
+} from '@meridian/contracts';
+import { EventProducer, provisionTopics, readTopic, type StoredRecord } from '@meridian/kafka';
+import { IntegrationConfigView, startService } from '@meridian/platform';
+import { eventually, testKafka } from '@meridian/testing';
+import { orchestratorService } from '../app.module';
+
+/**
+ * The orchestrator's sync engine on the real broker and Postgres. The EHR adapter's part is played by
+ * the test: it reads the commands the orchestrator sends and answers on ehr.results.v1 as the adapter
+ * would (its own tests show those answers against a real FHIR server).
+ */
+describe('orchestrator sync state and conflicts (real broker, real Postgres)', () => {
+  const facility = `FAC${randomUUID().slice(0, 8).toUpperCase()}`;
+  let app: INestApplication;
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: EventProducer;
+
+  const integration = (
+    conflictResolution: ConflictResolution,
+    overrides: Partial<IntegrationConfigPayload> = {},
+  ): IntegrationConfigPayload => ({
+    integrationId: randomUUID(),
+    version: 1,
+    facility,
+    systemType: 'ehr',
+    systemName: `EHR ${conflictResolution}`,
+    connection: {
+      type: 'fhir',
+      endpoint: 'https://ehr.example/fhir',
+      authentication: { type: 'none' },
+      timeout: 5000,
+      retryPolicy: { maxAttempts: 3, backoff: 'exponential', base: 200 },
+    },
+    synchronization: {
+      enabled: true,
+      direction: 'bidirectional',
+      frequency: 'on_demand',
+      conflictResolution,
+      resourceTypes: ['Patient'],
+    },
+    active: true,
+    updatedAt: new Date().toISOString(),
+    ...overrides,
+  });
+
+  const sourceWins = integration('source_wins');
+  const manual = integration('manual', { facility: `${facility}-M` });
+  /** Another EHR of the facility that only receives: where changes pulled from `sourceWins` go. */
+  const mirror = integration('source_wins', { systemName: 'mirror' });
+  mirror.synchronization = { ...mirror.synchronization, direction: 'outbound' };
+
+  beforeAll(async () => {
+    kafka = testKafka();
+    admin = kafka.admin();
+    await admin.connect();
+    await provisionTopics(admin, allTopicDefinitions());
+    producer = new EventProducer(kafka);
+    await producer.connect();
+    await producer.publish(
+      TOPICS.integrationConfig.name,
+      [sourceWins, manual, mirror].map((payload) => ({
+        key: payload.integrationId,
+        event: createCloudEvent({
+          source: '/meridian/gateway',
+          type: INTEGRATION_CONFIG_V1,
+          integrationid: payload.integrationId,
+          data: payload,
+        }),
+      })),
+    );
+    ({ app } = await startService(orchestratorService, {
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'error', KAFKA_SESSION_TIMEOUT_MS: '6000' },
+      handleSignals: false,
+    }));
+    await app.get(IntegrationConfigView).loaded;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await producer?.disconnect();
+    await admin?.disconnect();
+  });
+
+  const valueOf = <T>(record: StoredRecord): T => JSON.parse(record.message.value?.toString() ?? '{}') as T;
+  const header = (record: StoredRecord, name: string) => record.message.headers?.[name]?.toString();
+
+  /** The records of `topic` that match, once there are at least `count` of them. */
+  const waitFor = (topic: string, predicate: (r: StoredRecord) => boolean, count = 1, what = topic) =>
+    eventually(
+      async () => {
+        const found = (await readTopic(kafka, admin, topic)).filter(predicate);
+        return found.length >= count ? found : undefined;
+      },
+      { what },
+    );
+
+  const patient = (mrn: string, extra: Record<string, unknown> = {}) => ({
+    resourceType: 'Patient',
+    identifier: [{ system: 'urn:mrn', value: mrn }],
+    name: [{ family: 'Everyman', given: ['Adam'] }],
+    ...extra,
+  });
+
+  /** A canonical bundle for the facility, as the transformer publishes it. */
+  async function inbound(
+    target: IntegrationConfigPayload,
+    resource: Record<string, unknown>,
+  ): Promise<string> {
+    const mrn = (resource.identifier as { value: string }[])[0].value;
+    const event = createCloudEvent<FhirBundlePayload>({
+      source: '/meridian/transformer',
+      type: FHIR_BUNDLE_V1,
+      correlationid: randomUUID(),
+      data: {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          {
+            fullUrl: `urn:uuid:${randomUUID()}`,
+            resource: resource as FhirBundlePayload['entry'][number]['resource'],
+            request: { method: 'PUT', url: `Patient?identifier=urn:mrn|${mrn}` },
+          },
+        ],
+      },
+    });
+    await producer.publish(TOPICS.fhirInbound.name, [
+      { key: `hl7:${target.facility}|urn:mrn|${mrn}`, event },
+    ]);
+    return event.id;
+  }
+
+  const commandsFor = (integrationId: string) => (r: StoredRecord) =>
+    header(r, CE.integrationId) === integrationId && header(r, CE.type) === FHIR_BUNDLE_V1;
+
+  /** Answers a command as the adapter would; resolves once the orchestrator has taken the answer in. */
+  async function answer(
+    command: StoredRecord,
+    result: Omit<CommandResultPayload, 'commandId' | 'integrationId'>,
+  ) {
+    const commandId = header(command, CE.id) ?? '';
+    const integrationId = header(command, CE.integrationId) ?? '';
+    const event = createCloudEvent<CommandResultPayload>({
+      source: '/meridian/ehr-adapter',
+      type: COMMAND_RESULT_V1,
+      causationid: commandId,
+      integrationid: integrationId,
+      data: { commandId, integrationId, ...result },
+    });
+    await producer.publish(TOPICS.ehrResults.name, [{ key: command.message.key?.toString() ?? '', event }]);
+    if (result.jobId === undefined) {
+      await waitFor(
+        TOPICS.integrationEvents.name,
+        (r) => header(r, CE.causationId) === event.id,
+        1,
+        'the answer taken',
+      );
+    }
+  }
+
+  const requestOf = (command: StoredRecord) => {
+    const entry = valueOf<FhirBundlePayload>(command).entry[0];
+    return { request: entry.request as unknown as Record<string, string>, resource: entry.resource };
+  };
+
+  it('writes by id with If-Match once the entity is known, and settles a conflict by source_wins', async () => {
+    const mrn = `M-${randomUUID().slice(0, 8)}`;
+    await inbound(sourceWins, patient(mrn));
+    const [first] = await waitFor(
+      TOPICS.ehrCommands.name,
+      commandsFor(sourceWins.integrationId),
+      1,
+      'first command',
+    );
+    expect(requestOf(first).request).toEqual({ method: 'PUT', url: `Patient?identifier=urn:mrn|${mrn}` });
+    await answer(first, { outcome: 'succeeded', references: ['Patient/42/_history/1'] });
+
+    // Once the answer is in, the next change is written to Patient/42 only if it is still version 1.
+    const moved = patient(mrn, { address: [{ city: 'Springfield' }] });
+    await inbound(sourceWins, moved);
+    const conditional = (await waitFor(TOPICS.ehrCommands.name, commandsFor(sourceWins.integrationId), 2))[1];
+    expect(requestOf(conditional).request).toEqual({ method: 'PUT', url: 'Patient/42', ifMatch: 'W/"1"' });
+    expect(requestOf(conditional).resource).toEqual({ ...moved, id: '42' });
+
+    // Someone changed the patient on the EHR: the server refused the write.
+    const external = {
+      ...patient(mrn, { telecom: [{ system: 'phone', value: '555-0100' }] }),
+      id: '42',
+      meta: { versionId: '2', lastUpdated: '2026-11-25T10:00:00Z' },
+    };
+    await answer(conditional, {
+      outcome: 'failed',
+      statusCode: 412,
+      error: { class: 'conflict', message: 'version conflict', retryable: false },
+      conflicts: [{ reference: 'Patient/42', expectedVersion: '1', currentVersion: '2', resource: external }],
+    });
+
+    const [resolution] = await waitFor(
+      TOPICS.ehrCommands.name,
+      (r) =>
+        commandsFor(sourceWins.integrationId)(r) && header(r, CE.causationId) === header(conditional, CE.id),
+      1,
+      'the resolution command',
+    );
+    expect(requestOf(resolution).request).toEqual({ method: 'PUT', url: 'Patient/42', ifMatch: 'W/"2"' });
+    expect(requestOf(resolution).resource).toEqual({ ...moved, id: '42' });
+
+    const [event] = await waitFor(
+      TOPICS.syncEvents.name,
+      (r) =>
+        header(r, CE.type) === SYNC_CONFLICT_V1 && header(r, CE.integrationId) === sourceWins.integrationId,
+    );
+    expect(valueOf(event)).toMatchObject({
+      entityType: 'Patient',
+      entityId: `urn:mrn|${mrn}`,
+      reference: 'Patient/42',
+      status: 'resolved',
+      strategy: 'source_wins',
+      fields: ['address', 'telecom'],
+      expectedVersion: '1',
+      currentVersion: '2',
+      resolution: { action: 'source_wins', resolvedBy: 'orchestrator' },
+    });
+    // Settled conflicts do not carry the two versions around.
+    expect(valueOf(event)).not.toHaveProperty('local');
+  });
+
+  it('holds a manual conflict and later changes behind it, then applies a person’s merge', async () => {
+    const mrn = `M-${randomUUID().slice(0, 8)}`;
+    const base = patient(mrn, { gender: 'male' });
+    await inbound(manual, base);
+    const [first] = await waitFor(TOPICS.ehrCommands.name, commandsFor(manual.integrationId));
+    await answer(first, { outcome: 'succeeded', references: ['Patient/7/_history/1'] });
+
+    const ours = patient(mrn, { gender: 'male', address: [{ city: 'Springfield' }] });
+    await inbound(manual, ours);
+    const conditional = (await waitFor(TOPICS.ehrCommands.name, commandsFor(manual.integrationId), 2))[1];
+    expect(requestOf(conditional).request).toEqual({ method: 'PUT', url: 'Patient/7', ifMatch: 'W/"1"' });
+    const phone = [{ system: 'phone', value: '555-0100' }];
+    const theirs = {
+      ...patient(mrn, { gender: 'male', telecom: phone }),
+      id: '7',
+      meta: { versionId: '5' },
+    };
+    await answer(conditional, {
+      outcome: 'failed',
+      statusCode: 409,
+      error: { class: 'conflict', message: 'version conflict', retryable: false },
+      conflicts: [{ reference: 'Patient/7', expectedVersion: '1', currentVersion: '5', resource: theirs }],
+    });
+
+    const [open] = await waitFor(
+      TOPICS.syncEvents.name,
+      (r) => header(r, CE.type) === SYNC_CONFLICT_V1 && header(r, CE.integrationId) === manual.integrationId,
+    );
+    const conflict = valueOf<{ conflictId: string; status: string; local: unknown; external: unknown }>(open);
+    expect(conflict).toMatchObject({ status: 'open', strategy: 'manual', fields: ['address', 'telecom'] });
+    expect(conflict.local).toEqual({ ...ours, id: '7' });
+    expect(conflict.external).toEqual(theirs);
+
+    // A later change of the same patient waits behind the conflict.
+    const later = patient(mrn, { gender: 'other', address: [{ city: 'Springfield' }] });
+    const laterEventId = await inbound(manual, later);
+    const [held] = await waitFor(
+      TOPICS.integrationEvents.name,
+      (r) => header(r, CE.causationId) === laterEventId,
+      1,
+      'the later change routed',
+    );
+    expect(valueOf(held)).toMatchObject({ step: 'orchestrator.route' });
+    const beforeResolution = await waitFor(TOPICS.ehrCommands.name, commandsFor(manual.integrationId), 2);
+    expect(beforeResolution.filter((c) => requestOf(c).resource?.gender === 'other')).toEqual([]);
+
+    const command: SyncCommandPayload = {
+      commandId: randomUUID(),
+      command: 'resolve-conflict',
+      integrationId: manual.integrationId,
+      requestedAt: new Date().toISOString(),
+      requestedBy: 'nurse.jackie',
+      conflictId: conflict.conflictId,
+      resolution: { action: 'merge', fields: { telecom: 'external' }, note: 'kept the new phone' },
+    };
+    await producer.publish(TOPICS.syncCommands.name, [
+      {
+        key: manual.integrationId,
+        event: createCloudEvent({
+          source: '/meridian/gateway',
+          type: SYNC_COMMAND_V1,
+          integrationid: manual.integrationId,
+          data: command,
+        }),
+      },
+    ]);
+
+    const after = await waitFor(
+      TOPICS.ehrCommands.name,
+      commandsFor(manual.integrationId),
+      4,
+      'resolution + held',
+    );
+    const [resolution, released] = after.slice(2);
+    expect(requestOf(resolution).request).toEqual({ method: 'PUT', url: 'Patient/7', ifMatch: 'W/"5"' });
+    expect(requestOf(resolution).resource).toEqual({
+      ...ours,
+      telecom: phone,
+      id: '7',
+    });
+    // The held change goes after it, without If-Match: the resolution's own write is still in flight.
+    expect(requestOf(released).request).toEqual({ method: 'PUT', url: `Patient?identifier=urn:mrn|${mrn}` });
+    expect(requestOf(released).resource).toEqual(later);
+
+    const events = await waitFor(
+      TOPICS.syncEvents.name,
+      (r) => header(r, CE.type) === SYNC_CONFLICT_V1 && header(r, CE.integrationId) === manual.integrationId,
+      2,
+    );
+    expect(valueOf(events[1])).toMatchObject({
+      conflictId: conflict.conflictId,
+      status: 'resolved',
+      resolution: { action: 'merge', resolvedBy: 'nurse.jackie', note: 'kept the new phone' },
+      sequence: 2,
+    });
+  });
+
+  it('passes changes pulled from an EHR on, but not its own writes coming back', async () => {
+    const mrn = `M-${randomUUID().slice(0, 8)}`;
+    const ofPatient = (integrationId: string) => (r: StoredRecord) =>
+      commandsFor(integrationId)(r) && (r.message.key?.toString() ?? '').endsWith(`|${mrn}`);
+    await inbound(sourceWins, patient(mrn));
+    const [write] = await waitFor(TOPICS.ehrCommands.name, ofPatient(sourceWins.integrationId));
+    await answer(write, { outcome: 'succeeded', references: ['Patient/99/_history/1'] });
+
+    const pulled = async (resource: Record<string, unknown>) =>
+      producer.publish(TOPICS.fhirInbound.name, [
+        {
+          key: `${sourceWins.integrationId}|urn:mrn|${mrn}`,
+          event: createCloudEvent<FhirBundlePayload>({
+            source: '/meridian/ehr-adapter',
+            type: FHIR_BUNDLE_V1,
+            integrationid: sourceWins.integrationId,
+            data: {
+              resourceType: 'Bundle',
+              type: 'transaction',
+              entry: [
+                {
+                  resource: resource as FhirBundlePayload['entry'][number]['resource'],
+                  request: { method: 'PUT', url: `Patient?identifier=urn:mrn|${mrn}` },
+                },
+              ],
+            },
+          }),
+        },
+      ]);
+    // Our own write, read back by a pull: nothing to pass on.
+    await pulled({ ...patient(mrn), id: '99', meta: { versionId: '1' } });
+    // Someone changed it on the EHR: the mirror gets it, by identifier, without the EHR's id.
+    const changed = patient(mrn, { telecom: [{ system: 'phone', value: '555-0199' }] });
+    await pulled({ ...changed, id: '99', meta: { versionId: '2' } });
+
+    const mirrored = await waitFor(
+      TOPICS.ehrCommands.name,
+      ofPatient(mirror.integrationId),
+      2,
+      'the pulled change',
+    );
+    expect(mirrored.map((c) => requestOf(c).resource)).toEqual([patient(mrn), changed]);
+  });
+
+  it('runs a pull job and moves the cursor', async () => {
+    const jobId = randomUUID();
+    const runJob = async (id: string) =>
+      producer.publish(TOPICS.syncCommands.name, [
+        {
+          key: sourceWins.integrationId,
+          event: createCloudEvent({
+            source: '/meridian/gateway',
+            type: SYNC_COMMAND_V1,
+            integrationid: sourceWins.integrationId,
+            data: {
+              commandId: randomUUID(),
+              command: 'run-job',
+              integrationId: sourceWins.integrationId,
+              jobId: id,
+              requestedAt: new Date().toISOString(),
+            } satisfies SyncCommandPayload,
+          }),
+        },
+      ]);
+    await runJob(jobId);
+    const isPull = (r: StoredRecord) =>
+      header(r, CE.type) === EHR_PULL_V1 && header(r, CE.integrationId) === sourceWins.integrationId;
+    const [pull] = await waitFor(TOPICS.ehrCommands.name, isPull, 1, 'the pull command');
+    expect(valueOf(pull)).toMatchObject({ jobId, resourceTypes: ['Patient'] });
+    expect(valueOf(pull)).not.toHaveProperty('since');
+
+    await answer(pull, {
+      outcome: 'succeeded',
+      jobId,
+      counters: { fetched: 3, published: 2, skipped: 1 },
+      watermark: '2026-11-25T11:00:00.000Z',
+    });
+    const jobEvents = await waitFor(
+      TOPICS.syncEvents.name,
+      (r) => header(r, CE.type) === SYNC_JOB_V1 && valueOf<{ jobId: string }>(r).jobId === jobId,
+      2,
+      'the job events',
+    );
+    expect(jobEvents.map((r) => valueOf<{ status: string }>(r).status)).toEqual(['running', 'completed']);
+    expect(valueOf(jobEvents[1])).toMatchObject({
+      trigger: 'on_demand',
+      counters: { fetched: 3, published: 2, skipped: 1 },
+      watermark: '2026-11-25T11:00:00.000Z',
+    });
+
+    // The next job reads from where this one stopped.
+    const next = randomUUID();
+    await runJob(next);
+    const pulls = await waitFor(TOPICS.ehrCommands.name, isPull, 2, 'the second pull');
+    expect(valueOf(pulls[1])).toMatchObject({ jobId: next, since: '2026-11-25T11:00:00.000Z' });
+  });
+});
