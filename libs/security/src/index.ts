@@ -10,6 +10,7 @@ export { IsAllowList } from './is-allow-list';
 export { IsEncryptionKeys } from './is-encryption-keys';
 export { REDACTED, redactSecrets } from './redact-secrets';
 export { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, safeRequest } from './safe-request';
+export { sendWebhook, type SendWebhookInput, type SentWebhook } from './send-webhook';
 export type { SafeRequestFailure, SafeRequestOptions, SafeResponse } from './safe-request';
 export { addressCategory } from './special-addresses';
 export type { AddressCategory } from './special-addresses';

@@ -1,6 +1,6 @@
 import type { ErrorSummary } from '@meridian/contracts';
 import { parseRetryAfter } from '@meridian/resilience';
-import { safeRequest, signWebhook, type AllowList } from '@meridian/security';
+import { sendWebhook, type AllowList } from '@meridian/security';
 
 /** What one attempt needs: where, which message, and the secrets to sign with now. */
 export interface WebhookRequest {
@@ -36,39 +36,25 @@ export interface SenderOptions {
 }
 
 const RESPONSE_BODY_BYTES = 1024;
-const USER_AGENT = 'Meridian-Webhooks/1.0';
 
 /**
- * One signed delivery attempt: Standard Webhooks headers (the same `webhook-id` on every attempt,
- * this attempt's timestamp, one `v1,` signature per current secret), through `safeRequest` (the
- * SSRF guard on every attempt, a connection to the checked address, one deadline, redirects never
- * followed), and the answer classified. Never throws for what the partner or the network did.
+ * One signed delivery attempt (libs/security `sendWebhook`: Standard Webhooks headers with the same
+ * `webhook-id` on every attempt and this attempt's timestamp, one `v1,` signature per current
+ * secret, the SSRF guard on every attempt, a connection to the checked address, one deadline,
+ * redirects never followed), and the answer classified. Never throws for what the partner or the
+ * network did.
  */
 export class WebhookSender {
   constructor(private readonly options: SenderOptions) {}
 
-  async send(request: WebhookRequest, now: () => number = Date.now): Promise<AttemptResult> {
-    const headers = {
-      'content-type': 'application/json',
-      'user-agent': USER_AGENT,
-      ...signWebhook({
-        id: request.webhookId,
-        timestamp: Math.floor(now() / 1000),
-        body: request.body,
-        secrets: request.secrets,
-      }),
-    };
-    const started = performance.now();
-    const response = await safeRequest(request.url, {
-      method: 'POST',
-      headers,
-      body: request.body,
+  async send(request: WebhookRequest): Promise<AttemptResult> {
+    const { response, durationMs } = await sendWebhook({
+      ...request,
       timeoutMs: this.options.timeoutMs,
       maxResponseBytes: RESPONSE_BODY_BYTES,
       allowList: this.options.allowList,
       allowHttp: this.options.allowHttp,
     });
-    const durationMs = Math.round((performance.now() - started) * 10) / 10;
     if (!response.ok) {
       switch (response.reason) {
         case 'timeout':
