@@ -14,6 +14,7 @@ import { Hl7Received1764000000000 } from './migrations/1764000000000-hl7-receive
 import { IntegrationsOutbox1764100000000 } from './migrations/1764100000000-integrations-outbox';
 import { OutboxRecord } from './outbox/outbox-record.entity';
 import { OutboxModule } from './outbox/outbox.module';
+import { SYNC_ENTITIES, SYNC_MIGRATIONS, SyncModule } from './sync/sync.module';
 import { WEBHOOK_ENTITIES, WEBHOOK_MIGRATIONS, WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
@@ -26,9 +27,14 @@ export class GatewayModule {}
 export const gatewayService: ServiceDefinition = {
   name: 'gateway',
   defaultPort: 3000,
-  imports: [GatewayModule, WebhooksModule],
-  entities: [Hl7Received, Integration, OutboxRecord, ...WEBHOOK_ENTITIES],
-  migrations: [Hl7Received1764000000000, IntegrationsOutbox1764100000000, ...WEBHOOK_MIGRATIONS],
+  imports: [GatewayModule, WebhooksModule, SyncModule],
+  entities: [Hl7Received, Integration, OutboxRecord, ...WEBHOOK_ENTITIES, ...SYNC_ENTITIES],
+  migrations: [
+    Hl7Received1764000000000,
+    IntegrationsOutbox1764100000000,
+    ...WEBHOOK_MIGRATIONS,
+    ...SYNC_MIGRATIONS,
+  ],
   settings: GatewaySettings,
   openApi: {
     title: 'Meridian management API',
