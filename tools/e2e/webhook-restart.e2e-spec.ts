@@ -54,7 +54,7 @@ describe('a webhook retry survives the dispatcher being killed (built service)',
   const received: Received[] = [];
   const deliveries: Record<string, unknown>[] = [];
   const running: RunningService[] = [];
-  let statuses = [500, 200];
+  const statuses = [500, 200];
   let server: Server;
   let kafka: Kafka;
   let admin: Admin;
