@@ -4,6 +4,7 @@ import type { ServiceDefinition } from '@meridian/platform';
 import { Sync1764200000000 } from './migrations/1764200000000-sync';
 import { OrchestratorSettings } from './orchestrator.settings';
 import { FhirRouterHandler } from './routing/fhir-router.handler';
+import { OutboundMapping } from './routing/outbound-mapping';
 import { SyncCommandsHandler } from './sync/sync-commands.handler';
 import { SyncEventsPublisher } from './sync/sync-events.publisher';
 import { SyncJobsService } from './sync/sync-jobs.service';
@@ -15,7 +16,14 @@ import { SyncService } from './sync/sync.service';
 @Module({
   imports: [TypeOrmModule.forFeature(SYNC_ENTITIES)],
   controllers: [FhirRouterHandler, SyncCommandsHandler],
-  providers: [SyncStateRepository, SyncEventsPublisher, SyncService, SyncJobsService, SyncScheduler],
+  providers: [
+    OutboundMapping,
+    SyncStateRepository,
+    SyncEventsPublisher,
+    SyncService,
+    SyncJobsService,
+    SyncScheduler,
+  ],
 })
 export class OrchestratorModule {}
 

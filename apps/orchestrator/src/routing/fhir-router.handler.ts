@@ -12,6 +12,7 @@ import { KafkaEventContext, PermanentError } from '@meridian/kafka';
 import { IntegrationConfigView, LifecyclePublisher } from '@meridian/platform';
 import { SyncJobsService } from '../sync/sync-jobs.service';
 import { SyncService } from '../sync/sync.service';
+import { OutboundMapping } from './outbound-mapping';
 
 /** The kinds of system commands can be sent to (an adapter exists); others are not routed yet. */
 const ROUTABLE: ReadonlySet<IntegrationConfigPayload['systemType']> = new Set(['ehr']);
@@ -20,8 +21,10 @@ const ROUTABLE: ReadonlySet<IntegrationConfigPayload['systemType']> = new Set(['
  * fhir.r4.inbound.v1 → adapter commands. For each canonical bundle, the integrations that take it are
  * those of the same facility that are active, synchronise outbound (or both ways), subscribe to at
  * least one of the bundle's resource types (or to all), have an adapter, and are not where the data
- * came from. Each gets the bundle as a command keyed by its patient, with an id derived from the
- * inbound event and the integration, so reprocessing repeats the same command (adapters dedupe).
+ * came from. Each gets the bundle, through its outbound mapping, as a command keyed by its patient,
+ * with an id derived from the inbound event and the integration, so reprocessing repeats the same
+ * command (adapters dedupe); sync state decides how each entity is written (see SyncService). A
+ * bundle pulled from an EHR first updates that EHR's sync state, and its echoes of our writes are dropped.
  */
 @Controller()
 export class FhirRouterHandler {
@@ -32,6 +35,7 @@ export class FhirRouterHandler {
     private readonly lifecycle: LifecyclePublisher,
     private readonly sync: SyncService,
     private readonly jobs: SyncJobsService,
+    private readonly outbound: OutboundMapping,
   ) {}
 
   @EventPattern(TOPICS.fhirInbound.name)
@@ -75,7 +79,7 @@ export class FhirRouterHandler {
         commandId: uuidV5(`${event.source}\u001f${event.id}\u001f${target.integrationId}`),
         integration: target,
         key: `${target.integrationId}|${patient}`,
-        bundle,
+        bundle: await this.outbound.apply(target, bundle),
         correlationId,
         causationId: event.id,
         ...(event.subject === undefined ? {} : { subject: event.subject }),
