@@ -3,16 +3,21 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   type CloudEvent,
   type CommandResultPayload,
+  createCloudEvent,
   type FhirBundlePayload,
   type IntegrationConfigPayload,
   TOPICS,
+  WEBHOOK_REQUESTED_V1,
+  type WebhookRequestedPayload,
 } from '@meridian/contracts';
 import { uuidV5 } from '@meridian/hl7-fhir';
-import { KafkaEventContext, PermanentError } from '@meridian/kafka';
+import { EventProducer, KafkaEventContext, PermanentError } from '@meridian/kafka';
 import { IntegrationConfigView, LifecyclePublisher } from '@meridian/platform';
 import { SyncJobsService } from '../sync/sync-jobs.service';
 import { SyncService } from '../sync/sync.service';
 import { OutboundMapping } from './outbound-mapping';
+import { SOURCE } from '../sync/sync-events.publisher';
+import { partnerEvent } from './partner-events';
 
 /** The kinds of system commands can be sent to (an adapter exists); others are not routed yet. */
 const ROUTABLE: ReadonlySet<IntegrationConfigPayload['systemType']> = new Set(['ehr']);
@@ -36,6 +41,7 @@ export class FhirRouterHandler {
     private readonly sync: SyncService,
     private readonly jobs: SyncJobsService,
     private readonly outbound: OutboundMapping,
+    private readonly producer: EventProducer,
   ) {}
 
   @EventPattern(TOPICS.fhirInbound.name)
@@ -55,6 +61,7 @@ export class FhirRouterHandler {
     const bundle =
       source?.systemType === 'ehr' ? await this.sync.acceptExternal(source, event.data) : event.data;
     if (bundle.entry.length === 0) return;
+    await this.announce(event, bundle);
     const types = new Set(bundle.entry.map((entry) => entry.resource?.resourceType));
     const targets = this.configs
       .all()
@@ -124,6 +131,37 @@ export class FhirRouterHandler {
       ],
       event.id,
     );
+  }
+
+  /**
+   * Tells partners what happened (webhooks.outbound.v1; the webhook dispatcher fans it out to the
+   * endpoints subscribed to its type). The event id follows from the inbound event, so reprocessing
+   * it announces the same event, which the dispatcher and partners dedupe.
+   */
+  private async announce(event: CloudEvent<FhirBundlePayload>, bundle: FhirBundlePayload): Promise<void> {
+    const announced = partnerEvent(bundle);
+    if (announced === undefined) return;
+    const payload: WebhookRequestedPayload = {
+      eventId: uuidV5(`${event.source}\u001f${event.id}\u001fpartner-event`),
+      ...(event.integrationid === undefined ? {} : { integrationId: event.integrationid }),
+      type: announced.type,
+      timestamp: bundle.timestamp ?? event.time,
+      data: announced.data,
+    };
+    await this.producer.publish(TOPICS.webhooksOutbound.name, [
+      {
+        key: event.integrationid ?? announced.type,
+        event: createCloudEvent({
+          id: payload.eventId,
+          source: SOURCE,
+          type: WEBHOOK_REQUESTED_V1,
+          ...(event.integrationid === undefined ? {} : { integrationid: event.integrationid }),
+          correlationid: event.correlationid ?? event.id,
+          causationid: event.id,
+          data: payload,
+        }),
+      },
+    ]);
   }
 
   private facilityOf(event: CloudEvent, key: string | null): string | undefined {

@@ -219,4 +219,59 @@ describe('orchestrator routing (real broker)', () => {
       durationMs: 12,
     });
   });
+
+  it('announces what happened to partners, once per inbound event', async () => {
+    const mrn = `MRN-${randomUUID().slice(0, 8)}`;
+    const admission = createCloudEvent({
+      source: '/meridian/transformer',
+      type: FHIR_BUNDLE_V1,
+      correlationid: randomUUID(),
+      data: {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        timestamp: '2026-11-25T08:30:00Z',
+        entry: [
+          {
+            resource: {
+              resourceType: 'Patient',
+              identifier: [{ system: 'urn:test', value: mrn }],
+              name: [{ family: 'Everyman' }],
+            },
+            request: { method: 'PUT', url: `Patient?identifier=urn:test|${mrn}` },
+          },
+          {
+            resource: {
+              resourceType: 'Provenance',
+              activity: {
+                coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0003', code: 'A01' }],
+              },
+            },
+            request: { method: 'PUT', url: `Provenance/${randomUUID()}` },
+          },
+        ],
+      },
+    });
+    const record = { key: `hl7:${facility}|urn:test|${mrn}`, event: admission };
+    // Twice, as a redelivery would: one event id.
+    await producer.publish(TOPICS.fhirInbound.name, [record, record]);
+    const announced = await eventually(
+      async () => {
+        const found = await records(
+          TOPICS.webhooksOutbound.name,
+          (r) => r.message.headers?.[CE.causationId]?.toString() === admission.id,
+        );
+        return found.length === 2 ? found : undefined;
+      },
+      { what: 'the partner events' },
+    );
+    const [first, second] = announced.map((r) => JSON.parse(r.message.value?.toString() ?? '{}'));
+    expect(first).toEqual({
+      eventId: expect.any(String),
+      type: 'patient.admitted',
+      timestamp: '2026-11-25T08:30:00Z',
+      data: { trigger: 'A01', patient: { system: 'urn:test', value: mrn } },
+    });
+    expect(second.eventId).toBe(first.eventId);
+    expect(JSON.stringify(first)).not.toContain('Everyman');
+  });
 });
