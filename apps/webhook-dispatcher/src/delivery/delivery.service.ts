@@ -32,6 +32,7 @@ import { EndpointSecrets, EndpointSecretsError } from '../endpoints/endpoint-sec
 import { WebhookEndpointView } from '../endpoints/webhook-endpoint.view';
 import { MessageStore } from '../messages/message.store';
 import type { WebhookDispatcherSettings } from '../webhook-dispatcher.settings';
+import { EndpointRateLimiter } from './endpoint-rate-limiter';
 import { RetrySchedule } from './retry-schedule';
 import { SOURCE, STEPS } from './steps';
 import { recordAttempt, webhookMetrics, type WebhookMetrics } from './webhook-metrics';
@@ -84,6 +85,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
   /** Endpoint → the highest configuration version the dispatcher disabled. */
   private readonly disabled = new Map<string, number>();
   private readonly groupId: string;
+  private readonly limiter = new EndpointRateLimiter();
 
   constructor(
     private readonly endpoints: WebhookEndpointView,
@@ -150,6 +152,24 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
       });
       return;
     }
+    const stored = await this.store.get(message.webhookId);
+    if (stored && stored.attempts >= message.attempt) {
+      // Redelivered after a crash or a rebalance: this attempt was made and its outcome acted on.
+      this.logger.log({
+        msg: 'attempt already made',
+        webhookId: message.webhookId,
+        attempt: message.attempt,
+      });
+      return;
+    }
+    if (endpoint.rateLimitPerSecond !== undefined) {
+      const waitMs = this.limiter.take(endpoint.endpointId, endpoint.rateLimitPerSecond);
+      if (waitMs > 0) {
+        // Over the endpoint's rate: the same attempt, due when a token is free, through a retry tier.
+        await this.requeue(event, message.attempt, new Date(Date.now() + waitMs), context);
+        return;
+      }
+    }
     const result = await this.attempt(endpoint, message);
     const attemptedAt = new Date();
     const correlationId = context.headers.ce_correlationid ?? message.eventId;
@@ -172,7 +192,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
     if (message.attempt < this.schedule.maxAttempts) {
       const next = message.attempt + 1;
       const dueAt = new Date(attemptedAt.getTime() + this.schedule.delayBefore(next, result.retryAfterMs));
-      await this.scheduleRetry(event, next, dueAt, context);
+      await this.requeue(event, next, dueAt, context, message.firstAttemptAt ?? attemptedAt.toISOString());
       await this.store.attempted(message.webhookId, message.attempt, 'retrying', result.statusCode);
       await this.report(message, result, 'failed', correlationId, dueAt);
       return;
@@ -230,19 +250,19 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private async scheduleRetry(
+  /**
+   * The message's attempt `attempt`, due at `dueAt`, on the retry tier of that attempt (a first
+   * attempt deferred by the rate limit uses the first tier): the tier's consumer holds it until due.
+   */
+  private async requeue(
     event: CloudEvent<WebhookDispatchPayload>,
-    next: number,
+    attempt: number,
     dueAt: Date,
     context: EventContext,
+    firstAttemptAt = event.data.firstAttemptAt,
   ): Promise<void> {
     const message = event.data;
-    const data: WebhookDispatchPayload = {
-      ...message,
-      attempt: next,
-      dueAt: dueAt.toISOString(),
-      firstAttemptAt: message.firstAttemptAt ?? new Date().toISOString(),
-    };
+    const data: WebhookDispatchPayload = { ...message, attempt, dueAt: dueAt.toISOString(), firstAttemptAt };
     const encoded = encodeCloudEvent(
       createCloudEvent({
         source: SOURCE,
@@ -253,7 +273,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
         data,
       }),
     );
-    await this.producer.sendRaw(this.schedule.topicFor(next), [
+    await this.producer.sendRaw(this.schedule.topicFor(Math.max(2, attempt)), [
       {
         key: message.endpointId,
         value: encoded.value,

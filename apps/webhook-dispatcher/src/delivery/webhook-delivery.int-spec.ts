@@ -247,6 +247,27 @@ describe('webhook delivery (real Kafka, Postgres and HTTP)', () => {
     );
   });
 
+  it('holds an endpoint to its rate limit by deferring, not failing, what is over it', async () => {
+    const endpointId = kafka.id('limited');
+    const secret = generateWebhookSecret();
+    const path = `/${endpointId}`;
+    receiver.route(path, [secret], [{ status: 200 }]);
+    await kafka.publishEndpoint(
+      kafka.endpoint(endpointId, receiver.url(path), [{ secret }], {
+        eventTypes: ['patient.admitted'],
+        rateLimitPerSecond: 2,
+      }),
+    );
+    await awaitEndpoint(dispatcher, endpointId, 1);
+    for (let i = 0; i < 6; i++) await kafka.publishEvent();
+
+    const deliveries = await kafka.waitForDeliveries(endpointId, 6);
+    // Every message delivered on its first attempt, once: deferral spends no attempt.
+    expect(deliveries.map((d) => [d.attempt, d.outcome])).toEqual(Array(6).fill([1, 'delivered']));
+    expect(new Set(receiver.on(path).map((r) => r.headers['webhook-id'])).size).toBe(6);
+    expect(receiver.on(path)).toHaveLength(6);
+  });
+
   it('refuses a private address without connecting (no allow-list entry for it)', async () => {
     const endpointId = kafka.id('private');
     await kafka.publishEndpoint(
