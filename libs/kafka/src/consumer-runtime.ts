@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import {
   decodeCloudEvent,
+  dlqTopicName,
   eventTypeOf,
   headersToStrings,
   topicDefinitionByName,
@@ -229,7 +230,7 @@ export class ConsumerRuntime {
     const outcome =
       this.pendingDeadLetters.get(position) ?? (await this.handle(topic, partition, message, heartbeat));
     if (!outcome.ok) {
-      const { topic: dlqTopic, record } = buildDeadLetter({
+      const { topic: ownDlq, record } = buildDeadLetter({
         topic,
         partition,
         message,
@@ -238,6 +239,9 @@ export class ConsumerRuntime {
         attempts: outcome.attempts,
         error: outcome.error,
       });
+      // A retry tier has no DLQ of its own: its records' dead letters go to the source topic's.
+      const retryOf = this.definitions.get(topic)?.retryOf;
+      const dlqTopic = retryOf === undefined ? ownDlq : dlqTopicName(retryOf);
       this.pendingDeadLetters.set(position, outcome);
       // Throws when the DLQ write is not acknowledged: the offset then stays uncommitted and
       // kafkajs hands the batch back.

@@ -1,4 +1,12 @@
-import { createCloudEvent, encodeCloudEvent } from '@meridian/contracts';
+import {
+  allTopicDefinitions,
+  createCloudEvent,
+  DLQ_HEADERS,
+  dlqTopicName,
+  encodeCloudEvent,
+  retryTopicName,
+  TOPICS,
+} from '@meridian/contracts';
 import { committedOffsets, createTopics, eventually, testKafka, uniqueName } from '@meridian/testing';
 import type { Admin, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -6,6 +14,7 @@ import type { EventContext, EventHandler } from './consumer-runtime';
 import { EventProducer } from './event-producer';
 import { kafkaMetrics } from './kafka-metrics';
 import { DUE_AT_HEADER, KeyedConsumer } from './keyed-consumer';
+import { provisionTopics } from './topic-provisioner';
 
 describe('KeyedConsumer (real broker)', () => {
   let kafka: Kafka;
@@ -130,5 +139,46 @@ describe('KeyedConsumer (real broker)', () => {
     expect(handled.map((h) => h.n)).toEqual([3, 1, 2]);
     // The held record ran no earlier than it was due.
     expect(handled[1].at).toBeGreaterThanOrEqual(dueAt.getTime());
+  });
+
+  it("sends a retry tier's dead letters to its source topic's DLQ (a tier has none of its own)", async () => {
+    const tier = retryTopicName(TOPICS.webhookDispatch.name, '5s');
+    const dlq = dlqTopicName(TOPICS.webhookDispatch.name);
+    await provisionTopics(admin, allTopicDefinitions());
+    const consumer = new KeyedConsumer({
+      kafka,
+      producer,
+      groupId: uniqueName('test-keyed-tier'),
+      handlers: new Map([[tier, async () => undefined]]),
+      sessionTimeoutMs: 6_000,
+      maxWaitTimeMs: 200,
+      fromBeginning: false,
+    });
+    consumers.push(consumer);
+    await consumer.start();
+    const key = uniqueName('not-a-cloud-event');
+    const seen: string[] = [];
+    const watcher = kafka.consumer({ groupId: uniqueName('test-keyed-dlq') });
+    await watcher.connect();
+    await watcher.subscribe({ topic: dlq, fromBeginning: true });
+    await watcher.run({
+      eachMessage: async ({ message }) => {
+        if (message.key?.toString() === key)
+          seen.push(message.headers?.[DLQ_HEADERS.originalTopic]?.toString() ?? '');
+      },
+    });
+    try {
+      // Sent until the consumer, which reads only what arrives after it joined, has taken one.
+      await eventually(
+        async () => {
+          await producer.sendRaw(tier, [{ key, value: Buffer.from('not json'), headers: {} }]);
+          return seen.length > 0 ? true : undefined;
+        },
+        { intervalMs: 1_000, what: 'the dead letter on the source DLQ' },
+      );
+      expect(seen[0]).toBe(tier);
+    } finally {
+      await watcher.disconnect();
+    }
   });
 });

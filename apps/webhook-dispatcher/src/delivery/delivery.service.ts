@@ -251,8 +251,8 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * The message's attempt `attempt`, due at `dueAt`, on the retry tier of that attempt (a first
-   * attempt deferred by the rate limit uses the first tier): the tier's consumer holds it until due.
+   * The message's attempt `attempt`, due at `dueAt`, on the retry tier that fits the wait (see
+   * RetrySchedule): the tier's consumer holds it until due.
    */
   private async requeue(
     event: CloudEvent<WebhookDispatchPayload>,
@@ -273,7 +273,7 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
         data,
       }),
     );
-    await this.producer.sendRaw(this.schedule.topicFor(Math.max(2, attempt)), [
+    await this.producer.sendRaw(this.schedule.topicFor(dueAt.getTime() - Date.now()), [
       {
         key: message.endpointId,
         value: encoded.value,

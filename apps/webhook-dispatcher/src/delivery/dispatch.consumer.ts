@@ -46,6 +46,9 @@ export class DispatchConsumer implements OnApplicationBootstrap, BeforeApplicati
       sessionTimeoutMs: this.config.kafka.sessionTimeoutMs,
       maxWaitTimeMs: FETCH_WAIT_MS,
       partitionsConsumedConcurrently: 8,
+      // Room for a dead endpoint's backlog in a partition (it drains fast once its breaker opens)
+      // before the partition pauses for everyone.
+      maxInFlightPerPartition: 1_000,
       // Longer than one attempt's timeout, so an attempt in progress at SIGTERM finishes and is committed.
       drainTimeoutMs: Math.min(20_000, this.config.shutdownTimeoutMs - 2_000),
     });

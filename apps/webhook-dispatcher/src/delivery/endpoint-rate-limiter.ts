@@ -21,8 +21,4 @@ export class EndpointRateLimiter {
     }
     return Math.ceil(((1 - bucket.tokens) * 1000) / rate);
   }
-
-  forget(endpointId: string): void {
-    this.buckets.delete(endpointId);
-  }
 }
