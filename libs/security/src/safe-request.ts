@@ -64,17 +64,22 @@ export async function safeRequest(
     timer = setTimeout(() => resolve({ ok: false, reason: 'timeout' }), timeoutMs);
   });
   const abort = new AbortController();
+  let settled = false;
   try {
     const checked = await Promise.race([checkUrl(input, options), deadline]);
     if (!checked.ok) return checked;
-    return await Promise.race([
-      exchange(checked.url, checked.addresses, options, maxResponseBytes, abort),
-      deadline,
-    ]);
+    const exchanged = exchange(checked.url, checked.addresses, options, maxResponseBytes, abort).then(
+      (result) => {
+        settled = true;
+        return result;
+      },
+    );
+    return await Promise.race([exchanged, deadline]);
   } finally {
     clearTimeout(timer);
-    // Ends a request still running after the deadline; a no-op after a completed exchange.
-    abort.abort();
+    // Ends a request still running after the deadline. Only then: aborting a finished request is
+    // not free (an AbortError is made and the socket torn down again), a third of a local delivery's time.
+    if (!settled) abort.abort();
   }
 }
 
