@@ -1,6 +1,6 @@
 import { CE, TOPICS, type CommandResultPayload, type IntegrationLifecyclePayload } from '@meridian/contracts';
 import { createCipherSuite, generateEncryptionKey, parseEncryptionKeys } from '@meridian/security';
-import { eventually } from '@meridian/testing';
+import { eventually, freePort } from '@meridian/testing';
 import {
   fhirIntegration,
   patientBundle,
@@ -127,6 +127,63 @@ describe('EHR adapter against a FHIR server that fails', () => {
     process.stdout.write(
       `[ehr-adapter] breaker opened after ${failuresBeforeOpen} failed requests; ${commands.length} held commands drained in order\n`,
     );
+  });
+
+  it('with the server stopped, opens the breaker after the configured failures, loses nothing, and drains when it is back', async () => {
+    const id = harness.integrationId('stopped');
+    // Nothing listens here yet: every call is refused, as with a FHIR server that is down.
+    const port = await freePort();
+    await harness.publishConfig(
+      fhirIntegration(id, {
+        endpoint: `http://127.0.0.1:${port}/fhir`,
+        connection: { retryPolicy: { maxAttempts: 1, backoff: 'exponential', base: 50 } },
+        monitoring: { errorThresholdPercentage: 50, volumeThreshold: 2, resetTimeout: 1_000 },
+      }),
+    );
+    await harness.awaitConfig(id, 1);
+    const commands: string[] = [];
+    for (const mrn of ['MRN-S1', 'MRN-S2', 'MRN-S1', 'MRN-S3']) {
+      commands.push(
+        await harness.publishCommand({
+          integrationId: id,
+          key: `${id}|Patient/${SYSTEM}|${mrn}`,
+          bundle: patientBundle(SYSTEM, mrn),
+        }),
+      );
+    }
+    const opened = await eventually(
+      () => steps(id, 'ehr-adapter.circuit-breaker').find((e) => e.status === 'failed'),
+      { what: 'the circuit-breaker open event' },
+    );
+    expect(opened.error).toMatchObject({ class: 'CircuitOpen', retryable: true });
+    expect(results(id)).toEqual([]);
+
+    const back = await startFakeFhirServer(port);
+    try {
+      back.route('/fhir', transactionResponse);
+      const drained = await eventually(
+        () => {
+          const ids = new Set(
+            results(id)
+              .filter((r) => r.outcome === 'succeeded')
+              .map((r) => r.commandId),
+          );
+          return ids.size === commands.length ? ids : undefined;
+        },
+        {
+          what: () => `${commands.length} succeeded results (have ${results(id).length})`,
+          timeoutMs: 60_000,
+        },
+      );
+      expect([...drained].sort()).toEqual([...commands].sort());
+      await eventually(() => steps(id, 'ehr-adapter.circuit-breaker').find((e) => e.status === 'completed'), {
+        what: 'the circuit-breaker close event',
+      });
+      expect(results(id).filter((r) => r.outcome === 'failed')).toEqual([]);
+      expect(deadLetters(id)).toEqual([]);
+    } finally {
+      await back.close();
+    }
   });
 
   it('answers a 400 with an OperationOutcome as a failed result, once, without retrying or dead-lettering', async () => {

@@ -29,7 +29,8 @@ export interface FakeFhirServer {
   close(): Promise<void>;
 }
 
-export async function startFakeFhirServer(): Promise<FakeFhirServer> {
+/** `port` 0 (the default) takes any free port; a given port lets a test bring a "stopped" server back where it was. */
+export async function startFakeFhirServer(port = 0): Promise<FakeFhirServer> {
   const requests: SeenRequest[] = [];
   const routes = new Map<string, FakeResponder>();
   const server: Server = createServer((req, res) => {
@@ -62,10 +63,10 @@ export async function startFakeFhirServer(): Promise<FakeFhirServer> {
       res.end(payload);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const listening = (server.address() as AddressInfo).port;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${listening}`,
     requestsTo: (prefix) => requests.filter((request) => request.url.startsWith(prefix)),
     route: (prefix, responder) => void routes.set(prefix, responder),
     close: () =>
