@@ -8,7 +8,7 @@ import { PartnerReceiver } from '../testing/partner-receiver';
 /**
  * The dispatcher in this process on the run's broker and database; partners are real HTTP servers
  * on local sockets that verify every request with the public `standardwebhooks` library.
- * Short schedule (attempts after 300 ms, 300 ms, 300 ms: 4 in all) and a 5 s timeout.
+ * Short schedule (attempts after 300 ms, 300 ms, 300 ms: 4 in all) and an 8 s timeout.
  */
 describe('webhook delivery (real Kafka, Postgres and HTTP)', () => {
   const kafka = new WebhookTestKafka();
@@ -21,7 +21,7 @@ describe('webhook delivery (real Kafka, Postgres and HTTP)', () => {
     dispatcher = await startDispatcher({
       WEBHOOK_RETRY_DELAYS_MS: '300,300,300',
       WEBHOOK_RETRY_JITTER: '0',
-      WEBHOOK_TIMEOUT_MS: '5000',
+      WEBHOOK_TIMEOUT_MS: '8000',
       WEBHOOK_BREAKER_RESET_MS: '1000',
     });
   });

@@ -75,7 +75,12 @@ export class WebhookTestKafka {
       eachMessage: async ({ topic, message }) => {
         const key = message.key?.toString('utf8') ?? null;
         const text = message.value?.toString('utf8') ?? '';
-        const value = text === '' ? null : (JSON.parse(text) as Record<string, unknown>);
+        let value: Record<string, unknown> | null = null;
+        try {
+          value = text === '' ? null : (JSON.parse(text) as Record<string, unknown>);
+        } catch {
+          return; // Not ours: DLQs also hold records that are not JSON.
+        }
         const mine =
           key?.includes(this.run) ||
           String(value?.endpointId ?? '').includes(this.run) ||
