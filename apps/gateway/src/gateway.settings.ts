@@ -1,55 +1,7 @@
-import { Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  ValidateBy,
-  ValidateIf,
-  type ValidationOptions,
-} from 'class-validator';
-import { IsEncryptionKeys, parseAllowList } from '@meridian/security';
-
-const list = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item !== '')
-    : value;
-
-const bool = ({ value }: { value: unknown }): unknown =>
-  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
-
-function allowListProblem(value: unknown): string | undefined {
-  if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string')) {
-    return 'OUTBOUND_ALLOW_LIST must be comma-separated host names, IP addresses or CIDR blocks';
-  }
-  try {
-    parseAllowList(value as string[]);
-    return undefined;
-  } catch (error) {
-    return `OUTBOUND_ALLOW_LIST: ${(error as Error).message}`;
-  }
-}
-
-/** Every entry must be a host name, an IP address or a CIDR block (a typo stops the service at start-up). */
-function IsAllowList(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isAllowList',
-      validator: {
-        validate: (value) => allowListProblem(value) === undefined,
-        defaultMessage: (args) => allowListProblem(args?.value) ?? 'OUTBOUND_ALLOW_LIST is invalid',
-      },
-    },
-    options,
-  );
-}
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { BooleanFlag, CommaSeparated } from '@meridian/platform';
+import { IsAllowList, IsEncryptionKeys } from '@meridian/security';
 
 /** The message types the transformer converts; anything else is refused at the edge with AR. */
 export const DEFAULT_MESSAGE_TYPES = [
@@ -130,7 +82,7 @@ export class GatewaySettings {
   HL7_PUBLISH_TIMEOUT_MS = 10_000;
 
   /** MSH-9.1^MSH-9.2 values accepted, comma-separated. */
-  @Transform(list)
+  @CommaSeparated()
   @Matches(/^[A-Z0-9]{3}\^[A-Z0-9]{3}$/, {
     each: true,
     message: 'HL7_MESSAGE_TYPES entries look like ADT^A01',
@@ -138,7 +90,7 @@ export class GatewaySettings {
   HL7_MESSAGE_TYPES: string[] = DEFAULT_MESSAGE_TYPES;
 
   /** MSH-12.1 values accepted, comma-separated. */
-  @Transform(list)
+  @CommaSeparated()
   @IsIn(
     ['2.1', '2.2', '2.3', '2.3.1', '2.4', '2.5', '2.5.1', '2.6', '2.7', '2.7.1', '2.8', '2.8.1', '2.8.2'],
     {
@@ -166,12 +118,12 @@ export class GatewaySettings {
    * public (the SSRF guard refuses loopback, private, link-local … otherwise), comma-separated; e.g.
    * `127.0.0.1` for local development and tests. Empty in production. The same names as the EHR adapter.
    */
-  @Transform(list)
+  @CommaSeparated()
   @IsAllowList()
   OUTBOUND_ALLOW_LIST: string[] = [];
 
   /** Permit `http:` webhook endpoint URLs (local development and tests only). */
-  @Transform(bool)
+  @BooleanFlag()
   @IsBoolean({ message: 'OUTBOUND_ALLOW_HTTP must be true or false' })
   OUTBOUND_ALLOW_HTTP = false;
 

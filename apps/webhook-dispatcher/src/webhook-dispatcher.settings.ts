@@ -9,26 +9,16 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { BooleanFlag, CommaSeparated } from '@meridian/platform';
 import { IsAllowList, IsEncryptionKeys } from '@meridian/security';
 
 const HOUR_MS = 60 * 60 * 1000;
-
-const list = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item !== '')
-    : value;
 
 const numbers = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.split(',').map((item) => Number(item.trim())) : value;
 
 const number = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-
-const bool = ({ value }: { value: unknown }): unknown =>
-  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 
 /**
  * CONVENTIONS.md: attempts immediately, then after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h. These
@@ -60,12 +50,12 @@ export class WebhookDispatcherSettings {
    * (the SSRF guard refuses loopback, private, link-local … otherwise), comma-separated; e.g.
    * `127.0.0.1` for local development and tests. Empty in production.
    */
-  @Transform(list)
+  @CommaSeparated()
   @IsAllowList()
   OUTBOUND_ALLOW_LIST: string[] = [];
 
   /** Permit `http:` endpoint URLs (local development and tests only). */
-  @Transform(bool)
+  @BooleanFlag()
   @IsBoolean({ message: 'OUTBOUND_ALLOW_HTTP must be true or false' })
   OUTBOUND_ALLOW_HTTP = false;
 

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import type { QueryRunner } from 'typeorm';
 
 /** TypeORM keeps a service's migrations table inside its schema, so the schema must exist first. */
 export async function ensureSchema(url: string, schema: string): Promise<void> {
@@ -9,4 +10,13 @@ export async function ensureSchema(url: string, schema: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * `"<schema>"."<table>"` for a migration's SQL: the service's own schema (the data source's `schema`),
+ * which the migration runner does not put on the search path.
+ */
+export function migrationTable(runner: QueryRunner, table: string): string {
+  const { schema } = runner.connection.options as { schema?: string };
+  return `"${schema ?? 'public'}"."${table}"`;
 }

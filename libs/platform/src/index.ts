@@ -5,7 +5,7 @@ export {
   type CompactedTopicViewOptions,
   type ReadinessView,
 } from './compacted-topic.view';
-export { ensureSchema } from './database-schema';
+export { ensureSchema, migrationTable } from './database-schema';
 export { HealthController } from './health.controller';
 export { HeartbeatService } from './heartbeat.service';
 export { IntegrationConfigView, type IntegrationConfigListener } from './integration-config.view';
@@ -14,4 +14,5 @@ export { RethrowRpcErrors } from './rethrow-rpc-errors.filter';
 export type { ServiceDefinition } from './service-definition';
 export { ConfigError, loadServiceConfig, type ServiceConfig } from './service-config';
 export { ServiceModule } from './service.module';
+export { BooleanFlag, CommaSeparated } from './settings-transforms';
 export { COMPACTED_VIEWS, SERVICE_CONFIG, SERVICE_SETTINGS } from './tokens';

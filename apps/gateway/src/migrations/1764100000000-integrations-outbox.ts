@@ -1,15 +1,13 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-
-const schemaOf = (runner: QueryRunner): string =>
-  `"${(runner.connection.options as { schema?: string }).schema ?? 'public'}"`;
+import { migrationTable } from '@meridian/platform';
 
 export class IntegrationsOutbox1764100000000 implements MigrationInterface {
   name = 'IntegrationsOutbox1764100000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    const schema = schemaOf(runner);
+    const table = (name: string) => migrationTable(runner, name);
     await runner.query(`
-      CREATE TABLE ${schema}."integrations" (
+      CREATE TABLE ${table('integrations')} (
         id uuid PRIMARY KEY,
         facility text NOT NULL,
         system_type text NOT NULL,
@@ -27,9 +25,9 @@ export class IntegrationsOutbox1764100000000 implements MigrationInterface {
         created_at timestamptz NOT NULL,
         updated_at timestamptz NOT NULL
       )`);
-    await runner.query(`CREATE INDEX integrations_facility ON ${schema}."integrations" (facility)`);
+    await runner.query(`CREATE INDEX integrations_facility ON ${table('integrations')} (facility)`);
     await runner.query(`
-      CREATE TABLE ${schema}."outbox" (
+      CREATE TABLE ${table('outbox')} (
         id bigserial PRIMARY KEY,
         topic text NOT NULL,
         key text NOT NULL,
@@ -38,12 +36,12 @@ export class IntegrationsOutbox1764100000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         published_at timestamptz
       )`);
-    await runner.query(`CREATE INDEX outbox_pending ON ${schema}."outbox" (id) WHERE published_at IS NULL`);
+    await runner.query(`CREATE INDEX outbox_pending ON ${table('outbox')} (id) WHERE published_at IS NULL`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    const schema = schemaOf(runner);
-    await runner.query(`DROP TABLE ${schema}."outbox"`);
-    await runner.query(`DROP TABLE ${schema}."integrations"`);
+    const table = (name: string) => migrationTable(runner, name);
+    await runner.query(`DROP TABLE ${table('outbox')}`);
+    await runner.query(`DROP TABLE ${table('integrations')}`);
   }
 }

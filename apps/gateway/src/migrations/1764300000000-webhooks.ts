@@ -1,16 +1,14 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-
-const schemaOf = (runner: QueryRunner): string =>
-  `"${(runner.connection.options as { schema?: string }).schema ?? 'public'}"`;
+import { migrationTable } from '@meridian/platform';
 
 /** Webhook endpoints, their delivery log, inbound webhook secrets and the inbound replay window. */
 export class Webhooks1764300000000 implements MigrationInterface {
   name = 'Webhooks1764300000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    const schema = schemaOf(runner);
+    const table = (name: string) => migrationTable(runner, name);
     await runner.query(`
-      CREATE TABLE ${schema}."webhook_endpoints" (
+      CREATE TABLE ${table('webhook_endpoints')} (
         id uuid PRIMARY KEY,
         url text NOT NULL,
         event_types jsonb NOT NULL,
@@ -24,7 +22,7 @@ export class Webhooks1764300000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL
       )`);
     await runner.query(`
-      CREATE TABLE ${schema}."webhook_attempts" (
+      CREATE TABLE ${table('webhook_attempts')} (
         id bigserial PRIMARY KEY,
         endpoint_id text NOT NULL,
         webhook_id text NOT NULL,
@@ -41,35 +39,35 @@ export class Webhooks1764300000000 implements MigrationInterface {
         UNIQUE (webhook_id, endpoint_id, attempt, outcome)
       )`);
     await runner.query(
-      `CREATE INDEX webhook_attempts_endpoint ON ${schema}."webhook_attempts" (endpoint_id, attempted_at DESC, id DESC)`,
+      `CREATE INDEX webhook_attempts_endpoint ON ${table('webhook_attempts')} (endpoint_id, attempted_at DESC, id DESC)`,
     );
     await runner.query(`
-      CREATE TABLE ${schema}."inbound_webhook_secrets" (
+      CREATE TABLE ${table('inbound_webhook_secrets')} (
         id uuid PRIMARY KEY,
         integration_id uuid NOT NULL,
         sealed text NOT NULL,
         created_at timestamptz NOT NULL
       )`);
     await runner.query(
-      `CREATE INDEX inbound_webhook_secrets_integration ON ${schema}."inbound_webhook_secrets" (integration_id)`,
+      `CREATE INDEX inbound_webhook_secrets_integration ON ${table('inbound_webhook_secrets')} (integration_id)`,
     );
     await runner.query(`
-      CREATE TABLE ${schema}."inbound_webhook_ids" (
+      CREATE TABLE ${table('inbound_webhook_ids')} (
         integration_id uuid NOT NULL,
         webhook_id text NOT NULL,
         received_at timestamptz NOT NULL,
         PRIMARY KEY (integration_id, webhook_id)
       )`);
     await runner.query(
-      `CREATE INDEX inbound_webhook_ids_received ON ${schema}."inbound_webhook_ids" (received_at)`,
+      `CREATE INDEX inbound_webhook_ids_received ON ${table('inbound_webhook_ids')} (received_at)`,
     );
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    const schema = schemaOf(runner);
-    await runner.query(`DROP TABLE ${schema}."inbound_webhook_ids"`);
-    await runner.query(`DROP TABLE ${schema}."inbound_webhook_secrets"`);
-    await runner.query(`DROP TABLE ${schema}."webhook_attempts"`);
-    await runner.query(`DROP TABLE ${schema}."webhook_endpoints"`);
+    const table = (name: string) => migrationTable(runner, name);
+    await runner.query(`DROP TABLE ${table('inbound_webhook_ids')}`);
+    await runner.query(`DROP TABLE ${table('inbound_webhook_secrets')}`);
+    await runner.query(`DROP TABLE ${table('webhook_attempts')}`);
+    await runner.query(`DROP TABLE ${table('webhook_endpoints')}`);
   }
 }

@@ -1,16 +1,14 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-
-const schemaOf = (runner: QueryRunner): string =>
-  `"${(runner.connection.options as { schema?: string }).schema ?? 'public'}"`;
+import { migrationTable } from '@meridian/platform';
 
 /** The sync read model: jobs and conflicts from sync.events.v1 (latest sequence per id). */
 export class Sync1764500000000 implements MigrationInterface {
   name = 'Sync1764500000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    const schema = schemaOf(runner);
+    const table = (name: string) => migrationTable(runner, name);
     await runner.query(`
-      CREATE TABLE ${schema}."sync_jobs" (
+      CREATE TABLE ${table('sync_jobs')} (
         job_id text PRIMARY KEY,
         integration_id text NOT NULL,
         trigger text NOT NULL,
@@ -25,10 +23,10 @@ export class Sync1764500000000 implements MigrationInterface {
         sequence integer NOT NULL CHECK (sequence >= 0)
       )`);
     await runner.query(
-      `CREATE INDEX sync_jobs_integration ON ${schema}."sync_jobs" (integration_id, created_at DESC, job_id)`,
+      `CREATE INDEX sync_jobs_integration ON ${table('sync_jobs')} (integration_id, created_at DESC, job_id)`,
     );
     await runner.query(`
-      CREATE TABLE ${schema}."sync_conflicts" (
+      CREATE TABLE ${table('sync_conflicts')} (
         conflict_id text PRIMARY KEY,
         integration_id text NOT NULL,
         entity_type text NOT NULL,
@@ -46,13 +44,13 @@ export class Sync1764500000000 implements MigrationInterface {
         sequence integer NOT NULL CHECK (sequence >= 1)
       )`);
     await runner.query(
-      `CREATE INDEX sync_conflicts_integration ON ${schema}."sync_conflicts" (integration_id, status, detected_at DESC, conflict_id)`,
+      `CREATE INDEX sync_conflicts_integration ON ${table('sync_conflicts')} (integration_id, status, detected_at DESC, conflict_id)`,
     );
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    const schema = schemaOf(runner);
-    await runner.query(`DROP TABLE ${schema}."sync_conflicts"`);
-    await runner.query(`DROP TABLE ${schema}."sync_jobs"`);
+    const table = (name: string) => migrationTable(runner, name);
+    await runner.query(`DROP TABLE ${table('sync_conflicts')}`);
+    await runner.query(`DROP TABLE ${table('sync_jobs')}`);
   }
 }

@@ -1,15 +1,13 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-
-const schemaOf = (runner: QueryRunner): string =>
-  `"${(runner.connection.options as { schema?: string }).schema ?? 'public'}"`;
+import { migrationTable } from '@meridian/platform';
 
 export class Sync1764200000000 implements MigrationInterface {
   name = 'Sync1764200000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    const schema = schemaOf(runner);
+    const table = (name: string) => migrationTable(runner, name);
     await runner.query(`
-      CREATE TABLE ${schema}."sync_state" (
+      CREATE TABLE ${table('sync_state')} (
         integration_id text NOT NULL,
         entity_type text NOT NULL,
         entity_id text NOT NULL,
@@ -26,7 +24,7 @@ export class Sync1764200000000 implements MigrationInterface {
         PRIMARY KEY (integration_id, entity_type, entity_id)
       )`);
     await runner.query(`
-      CREATE TABLE ${schema}."sync_commands" (
+      CREATE TABLE ${table('sync_commands')} (
         command_id uuid PRIMARY KEY,
         integration_id text NOT NULL,
         record_key text NOT NULL,
@@ -39,7 +37,7 @@ export class Sync1764200000000 implements MigrationInterface {
         created_at timestamptz NOT NULL
       )`);
     await runner.query(`
-      CREATE TABLE ${schema}."sync_conflicts" (
+      CREATE TABLE ${table('sync_conflicts')} (
         conflict_id uuid PRIMARY KEY,
         integration_id text NOT NULL,
         entity_type text NOT NULL,
@@ -59,10 +57,10 @@ export class Sync1764200000000 implements MigrationInterface {
         sequence integer NOT NULL
       )`);
     await runner.query(
-      `CREATE INDEX sync_conflicts_open ON ${schema}."sync_conflicts" (command_id) WHERE status = 'open'`,
+      `CREATE INDEX sync_conflicts_open ON ${table('sync_conflicts')} (command_id) WHERE status = 'open'`,
     );
     await runner.query(`
-      CREATE TABLE ${schema}."sync_jobs" (
+      CREATE TABLE ${table('sync_jobs')} (
         job_id text PRIMARY KEY,
         integration_id text NOT NULL,
         trigger text NOT NULL,
@@ -76,19 +74,18 @@ export class Sync1764200000000 implements MigrationInterface {
         sequence integer NOT NULL
       )`);
     await runner.query(
-      `CREATE INDEX sync_jobs_running ON ${schema}."sync_jobs" (integration_id) WHERE status IN ('queued', 'running')`,
+      `CREATE INDEX sync_jobs_running ON ${table('sync_jobs')} (integration_id) WHERE status IN ('queued', 'running')`,
     );
     await runner.query(`
-      CREATE TABLE ${schema}."sync_cursors" (
+      CREATE TABLE ${table('sync_cursors')} (
         integration_id text PRIMARY KEY,
         watermark timestamptz NOT NULL
       )`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    const schema = schemaOf(runner);
     for (const table of ['sync_cursors', 'sync_jobs', 'sync_conflicts', 'sync_commands', 'sync_state']) {
-      await runner.query(`DROP TABLE ${schema}."${table}"`);
+      await runner.query(`DROP TABLE ${migrationTable(runner, table)}`);
     }
   }
 }

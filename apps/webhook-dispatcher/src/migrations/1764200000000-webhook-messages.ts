@@ -1,17 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-
-/** The service's own schema (the data source's `schema`), which the migration runner does not put on the search path. */
-function table(runner: QueryRunner, name: string): string {
-  const { schema } = runner.connection.options as { schema?: string };
-  return `"${schema ?? 'public'}"."${name}"`;
-}
+import { migrationTable } from '@meridian/platform';
 
 export class WebhookMessages1764200000000 implements MigrationInterface {
   name = 'WebhookMessages1764200000000';
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`
-      CREATE TABLE ${table(runner, 'webhook_message')} (
+      CREATE TABLE ${migrationTable(runner, 'webhook_message')} (
         webhook_id text PRIMARY KEY,
         endpoint_id text NOT NULL,
         event_id text NOT NULL,
@@ -26,10 +21,10 @@ export class WebhookMessages1764200000000 implements MigrationInterface {
       )`);
     // recover: an endpoint's failed messages since a time.
     await runner.query(
-      `CREATE INDEX webhook_message_endpoint_status ON ${table(runner, 'webhook_message')} (endpoint_id, status, created_at)`,
+      `CREATE INDEX webhook_message_endpoint_status ON ${migrationTable(runner, 'webhook_message')} (endpoint_id, status, created_at)`,
     );
     await runner.query(`
-      CREATE TABLE ${table(runner, 'webhook_endpoint_state')} (
+      CREATE TABLE ${migrationTable(runner, 'webhook_endpoint_state')} (
         endpoint_id text PRIMARY KEY,
         first_failure_at timestamptz,
         disabled_version int,
@@ -39,7 +34,7 @@ export class WebhookMessages1764200000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE ${table(runner, 'webhook_endpoint_state')}`);
-    await runner.query(`DROP TABLE ${table(runner, 'webhook_message')}`);
+    await runner.query(`DROP TABLE ${migrationTable(runner, 'webhook_endpoint_state')}`);
+    await runner.query(`DROP TABLE ${migrationTable(runner, 'webhook_message')}`);
   }
 }
