@@ -181,6 +181,25 @@ describe('HL7 v2 over MLLP to FHIR on the canonical topic (built services)', () 
       'urn:oid:2.16.840.1.113883.3.999.1',
     );
     expect(bundle.message.key?.toString()).toBe(`${id}|urn:oid:2.16.840.1.113883.3.999.1|${mrn}`);
+
+    // The conversion is a step of the integration's message log.
+    const causation = bundle.message.headers?.[CE.causationId]?.toString();
+    const [step] = await eventually(
+      async () => {
+        const found = (await readTopic(kafka, admin, TOPICS.integrationEvents.name)).filter(
+          (r) => r.message.headers?.[CE.causationId]?.toString() === causation,
+        );
+        return found.length > 0 ? found : undefined;
+      },
+      { what: 'the transformer step' },
+    );
+    expect(JSON.parse(step.message.value?.toString() ?? '{}')).toMatchObject({
+      integrationId: id,
+      status: 'completed',
+      step: 'transformer.hl7-to-fhir',
+      attempt: 1,
+      durationMs: expect.any(Number),
+    });
   });
 
   it('refuses malformed input at the edge with AR and a reason', async () => {

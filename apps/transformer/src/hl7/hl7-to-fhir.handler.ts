@@ -1,5 +1,5 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   type CloudEvent,
   createCloudEvent,
@@ -8,10 +8,10 @@ import {
   TOPICS,
 } from '@meridian/contracts';
 import { validateFhirResource } from '@meridian/fhir';
-import { type Hl7Error, parseHl7 } from '@meridian/hl7';
+import { type Hl7Error, type Hl7Message, parseHl7 } from '@meridian/hl7';
 import { convertHl7ToFhir, uuidV5 } from '@meridian/hl7-fhir';
-import { EventProducer, PermanentError } from '@meridian/kafka';
-import { IntegrationConfigView, SERVICE_SETTINGS } from '@meridian/platform';
+import { EventProducer, KafkaEventContext, PermanentError, safeErrorMessage } from '@meridian/kafka';
+import { IntegrationConfigView, LifecyclePublisher, SERVICE_SETTINGS } from '@meridian/platform';
 import type { TransformerSettings } from '../transformer.settings';
 
 const SOURCE = '/meridian/transformer';
@@ -20,6 +20,8 @@ const SOURCE = '/meridian/transformer';
  * hl7.v2.inbound.v1 → fhir.r4.inbound.v1: parse, convert to one transaction Bundle, validate every
  * resource against FHIR R4, publish. Anything that cannot become valid FHIR is a permanent error: the
  * record goes to the DLQ with the reason (positions and rules, never values) and nothing goes downstream.
+ * For a message from a registered integration, the outcome is a step `transformer.hl7-to-fhir` on
+ * integration.events.v1 (completed with its duration, or failed with the reason).
  */
 @Controller()
 export class Hl7ToFhirHandler {
@@ -28,6 +30,7 @@ export class Hl7ToFhirHandler {
   constructor(
     private readonly producer: EventProducer,
     private readonly configs: IntegrationConfigView,
+    private readonly lifecycle: LifecyclePublisher,
     @Inject(SERVICE_SETTINGS) private readonly settings: TransformerSettings,
   ) {}
 
@@ -44,12 +47,44 @@ export class Hl7ToFhirHandler {
   }
 
   @EventPattern(TOPICS.hl7Inbound.name)
-  async convert(@Payload() event: CloudEvent<unknown>): Promise<void> {
+  async convert(@Payload() event: CloudEvent<unknown>, @Ctx() context: KafkaEventContext): Promise<void> {
     if (typeof event.data !== 'string') throw new PermanentError('the record holds no ER7 text');
     const parsed = parseHl7(event.data);
     if (!parsed.ok) throw new PermanentError(`not a valid HL7 v2 message: ${describeHl7Error(parsed.error)}`);
     const message = parsed.message;
     const source = this.sourceOf(event, message.sendingFacility || message.sendingApplication);
+    const started = performance.now();
+    const step = (status: 'completed' | 'failed', error?: unknown) =>
+      source === undefined
+        ? Promise.resolve()
+        : this.lifecycle.publish(
+            {
+              integrationId: source.integrationId,
+              correlationId: event.correlationid ?? event.id,
+              status,
+              step: 'transformer.hl7-to-fhir',
+              attempt: context.record.attempt,
+              durationMs: Math.round(performance.now() - started),
+              ...(error === undefined
+                ? {}
+                : { error: { class: 'PermanentError', message: safeErrorMessage(error), retryable: false } }),
+            },
+            event.id,
+          );
+    try {
+      await this.publishConverted(event, message, source);
+    } catch (error) {
+      if (error instanceof PermanentError) await step('failed', error);
+      throw error;
+    }
+    await step('completed');
+  }
+
+  private async publishConverted(
+    event: CloudEvent<unknown>,
+    message: Hl7Message,
+    source: IntegrationConfigPayload | undefined,
+  ): Promise<void> {
     const hl7 = source?.hl7;
     const result = convertHl7ToFhir(message, {
       identifierSystems: { ...this.settings.HL7_IDENTIFIER_SYSTEMS, ...hl7?.identifierSystems },
