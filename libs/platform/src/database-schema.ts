@@ -20,3 +20,11 @@ export function migrationTable(runner: QueryRunner, table: string): string {
   const { schema } = runner.connection.options as { schema?: string };
   return `"${schema ?? 'public'}"."${table}"`;
 }
+
+/** `"<schema>"."<table>"` for an entity's table in raw SQL, from TypeORM's metadata (`repository.metadata`). */
+export function quotedTable(metadata: { tablePath: string }): string {
+  return metadata.tablePath
+    .split('.')
+    .map((part) => `"${part}"`)
+    .join('.');
+}

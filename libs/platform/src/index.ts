@@ -5,7 +5,7 @@ export {
   type CompactedTopicViewOptions,
   type ReadinessView,
 } from './compacted-topic.view';
-export { ensureSchema, migrationTable } from './database-schema';
+export { ensureSchema, migrationTable, quotedTable } from './database-schema';
 export { HealthController } from './health.controller';
 export { HeartbeatService } from './heartbeat.service';
 export { IntegrationConfigView, type IntegrationConfigListener } from './integration-config.view';

@@ -11,7 +11,7 @@ import {
 } from '@meridian/contracts';
 import { uuidV5 } from '@meridian/hl7-fhir';
 import { EventProducer } from '@meridian/kafka';
-import { IntegrationConfigView, SERVICE_SETTINGS } from '@meridian/platform';
+import { IntegrationConfigView, quotedTable, SERVICE_SETTINGS } from '@meridian/platform';
 import type { OrchestratorSettings } from '../orchestrator.settings';
 import { SOURCE, SyncEventsPublisher } from './sync-events.publisher';
 import { SyncCursor, SyncJob, type JobTrigger } from './sync.entities';
@@ -177,10 +177,7 @@ export class SyncJobsService {
   }
 
   private get cursorTable(): string {
-    return this.cursors.metadata.tablePath
-      .split('.')
-      .map((part) => `"${part}"`)
-      .join('.');
+    return quotedTable(this.cursors.metadata);
   }
 }
 
