@@ -13,6 +13,7 @@ export class Sync1764200000000 implements MigrationInterface {
         entity_id text NOT NULL,
         external_id text,
         external_version text,
+        written_version text,
         base jsonb,
         status text NOT NULL CHECK (status IN ('in_sync', 'out_of_sync', 'conflict', 'error')),
         local_version integer NOT NULL,

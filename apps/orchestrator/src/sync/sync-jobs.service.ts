@@ -84,7 +84,13 @@ export class SyncJobsService {
   async onResult(result: CommandResultPayload): Promise<void> {
     if (result.jobId === undefined) return;
     const job = await this.jobs.findOneBy({ jobId: result.jobId });
-    if (job === null || job.status !== 'running') return;
+    if (job === null) return;
+    if (job.status === 'completed' || job.status === 'failed') {
+      // A repeat, or a retry after the event failed to go out: tell it again (same event id).
+      await this.events.job(job);
+      return;
+    }
+    // `queued` too: a fast adapter can answer before the job is marked running.
     job.status = result.outcome === 'succeeded' ? 'completed' : 'failed';
     if (result.counters) job.counters = result.counters;
     if (result.watermark) job.watermark = new Date(result.watermark);
@@ -137,11 +143,14 @@ export class SyncJobsService {
         }),
       },
     ]);
-    job.since = from;
-    job.status = 'running';
-    job.updatedAt = new Date();
-    job.sequence += 1;
-    await this.jobs.save(job);
+    // Only a job still queued becomes running: the answer may already have completed it.
+    const updatedAt = new Date();
+    const started = await this.jobs.update(
+      { jobId: job.jobId, status: 'queued' },
+      { since: from, status: 'running', updatedAt, sequence: job.sequence + 1 },
+    );
+    if (started.affected !== 1) return this.jobs.findOneByOrFail({ jobId: job.jobId });
+    Object.assign(job, { since: from, status: 'running', updatedAt, sequence: job.sequence + 1 });
     await this.events.job(job);
     this.logger.log({
       msg: 'sync job started',

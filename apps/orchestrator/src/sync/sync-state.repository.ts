@@ -44,6 +44,7 @@ export class SyncStateRepository {
           ...key,
           externalId: null,
           externalVersion: null,
+          writtenVersion: null,
           base: null,
           status: 'out_of_sync',
           localVersion: 0,

@@ -29,6 +29,14 @@ export class SyncState {
   @Column({ name: 'external_version', type: 'text', nullable: true })
   externalVersion!: string | null;
 
+  /**
+   * The version our own last successful write produced. A pulled version equal to it is our write
+   * coming back (dropped); one merely seen before (from an earlier pull) is not, so a pulled change
+   * whose routing failed half-way is routed again when its record is redelivered.
+   */
+  @Column({ name: 'written_version', type: 'text', nullable: true })
+  writtenVersion!: string | null;
+
   /** The content we last wrote to (or read from) the target: the base of a three-way merge. */
   @Column({ type: 'jsonb', nullable: true })
   base!: FhirResource | null;

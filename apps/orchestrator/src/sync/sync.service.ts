@@ -148,8 +148,8 @@ export class SyncService {
       await this.states.change(
         { integrationId: source.integrationId, entityType: entry.entityType, entityId: entry.entityId },
         (current) => {
-          known = current?.externalId === resource.id && current?.externalVersion === version;
-          // Known already, or our own write in flight or a conflict waiting: their outcome will tell.
+          known = current?.externalId === resource.id && current?.writtenVersion === version;
+          // Our own write, or our write in flight or a conflict waiting (their outcome will tell).
           if (known || (current !== null && current.status !== 'in_sync')) return undefined;
           return {
             externalId: resource.id ?? null,
@@ -173,7 +173,10 @@ export class SyncService {
   async resolve(conflictId: string, resolution: SyncResolution, requestedBy: string): Promise<void> {
     const conflict = await this.conflicts.findOneBy({ conflictId });
     if (conflict === null) throw new PermanentError(`conflict ${conflictId} does not exist`);
-    if (conflict.status === 'resolved') return;
+    if (conflict.status === 'resolved') {
+      // Decided already: this is a repeat, or a retry after a failure on the way (finish sending).
+      return this.sendResolved(await this.commands.findOneByOrFail({ commandId: conflict.commandId }));
+    }
     let resource: FhirResource;
     try {
       resource = applyResolution(
@@ -196,17 +199,27 @@ export class SyncService {
     await this.conflicts.save(conflict);
     const command = await this.commands.findOneByOrFail({ commandId: conflict.commandId });
     await this.events.conflicts([conflict], command.correlationId);
+    await this.sendResolved(command);
+  }
+
+  /**
+   * Once every conflict of a held command is decided: the command again with the chosen versions,
+   * then what was held behind it. Safe to repeat (ids are derived, sends are idempotent).
+   */
+  private async sendResolved(command: SyncCommand): Promise<void> {
     const stillOpen = await this.conflicts.countBy({ commandId: command.commandId, status: 'open' });
     if (stillOpen > 0) return;
-    const settled = await this.conflicts.findBy({ commandId: command.commandId });
-    await this.resend(
-      command,
-      settled.map((row) => ({
-        reference: row.reference,
-        currentVersion: row.currentVersion ?? undefined,
-        resource: (row.resolution as { chosen: FhirResource }).chosen,
-      })),
-    );
+    if (command.status === 'held') {
+      const settled = await this.conflicts.findBy({ commandId: command.commandId });
+      await this.resend(
+        command,
+        settled.map((row) => ({
+          reference: row.reference,
+          currentVersion: row.currentVersion ?? undefined,
+          resource: (row.resolution as { chosen: FhirResource }).chosen,
+        })),
+      );
+    }
     await this.releaseHeld(command);
   }
 
@@ -218,7 +231,13 @@ export class SyncService {
       await this.states.change(keyOf(command, entry), (state) => {
         const latest = state === null || state.lastCommandId === command.commandId;
         return {
-          ...(reference ? { externalId: reference.id, externalVersion: reference.version ?? null } : {}),
+          ...(reference
+            ? {
+                externalId: reference.id,
+                externalVersion: reference.version ?? null,
+                writtenVersion: reference.version ?? null,
+              }
+            : {}),
           base: content(written),
           ...(latest ? { status: 'in_sync' as const, lastSyncedAt: new Date(), retryCount: 0 } : {}),
         };
@@ -348,10 +367,12 @@ export class SyncService {
       round: command.round + 1,
       createdAt: new Date(),
     };
+    // Published before the command is marked superseded: a failure in between leaves it as it was,
+    // so the redelivered answer (or resolution) sends the same next round again.
     await this.commands.upsert(next as QueryDeepPartialEntity<SyncCommand>, ['commandId']);
-    await this.commands.update({ commandId: command.commandId }, { status: 'superseded' });
     await this.claimEntities(next, 'resolution', command.commandId);
     await this.publish(next, undefined, command.commandId);
+    await this.commands.update({ commandId: command.commandId }, { status: 'superseded' });
   }
 
   /** Commands held behind the settled conflicts, in the order they came, now free to go. */
@@ -365,10 +386,10 @@ export class SyncService {
       const open = await this.conflicts.countBy({ commandId: command.commandId, status: 'open' });
       if (open > 0) continue;
       command.bundle = await this.withIfMatch(command);
-      command.status = 'sent';
-      await this.commands.save(command);
       await this.claimEntities(command, 'released');
       await this.publish(command);
+      command.status = 'sent';
+      await this.commands.save(command);
     }
   }
 
