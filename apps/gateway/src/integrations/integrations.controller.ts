@@ -31,16 +31,11 @@ import {
   INTEGRATION_VIEW_SCHEMA,
   type IntegrationView,
 } from './integration.dto';
+import { limitOf, offsetOf, versionOf } from '../http/query';
 import { IntegrationsService } from './integrations.service';
 
 const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
 const uuid = new ParseUUIDPipe({ version: '4' });
-
-/** `If-Match: "3"` (or W/"3") → 3; anything else is ignored as absent. */
-function versionOf(ifMatch: string | undefined): number | undefined {
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(ifMatch?.trim() ?? '');
-  return match ? Number(match[1]) : undefined;
-}
 
 function withEtag(response: ServerResponse, view: IntegrationView): IntegrationView {
   response.setHeader('ETag', `"${view.version}"`);
@@ -79,14 +74,10 @@ export class IntegrationsController {
     @Query('limit') limit?: string,
     @Query('offset') offset?: string,
   ): Promise<IntegrationView[]> {
-    const bounded = (value: string | undefined, fallback: number, max: number): number => {
-      const n = Number.parseInt(value ?? '', 10);
-      return Number.isFinite(n) && n >= 0 ? Math.min(n, max) : fallback;
-    };
     return this.integrations.list(
       { facility, systemType, active: active === undefined ? undefined : active === 'true' },
-      Math.max(1, bounded(limit, 100, 500)),
-      bounded(offset, 0, Number.MAX_SAFE_INTEGER),
+      limitOf(limit),
+      offsetOf(offset),
     );
   }
 

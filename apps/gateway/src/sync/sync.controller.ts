@@ -33,6 +33,7 @@ import {
   SyncConflictView,
   SyncJobView,
 } from './sync.dto';
+import { limitOf, offsetOf } from '../http/query';
 import { SyncService } from './sync.service';
 
 const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
@@ -48,11 +49,6 @@ function requester(header: string | undefined): string {
     throw new BadRequestException(`${USER_HEADER} must be 1 to 200 printable ASCII characters`);
   }
   return user;
-}
-
-function bounded(value: string | undefined, fallback: number, max: number): number {
-  const n = Number.parseInt(value ?? '', 10);
-  return Number.isFinite(n) && n >= 0 ? Math.min(n, max) : fallback;
 }
 
 @ApiTags('sync')
@@ -85,11 +81,7 @@ export class SyncController {
     @Query('limit') limit?: string,
     @Query('offset') offset?: string,
   ): Promise<SyncJobView[]> {
-    return this.sync.jobs(
-      id,
-      Math.max(1, bounded(limit, 100, 500)),
-      bounded(offset, 0, Number.MAX_SAFE_INTEGER),
-    );
+    return this.sync.jobs(id, limitOf(limit), offsetOf(offset));
   }
 
   @Get('sync/jobs/:jobId')
@@ -117,8 +109,8 @@ export class SyncController {
     return this.sync.conflicts(
       id,
       status as SyncConflictStatus | undefined,
-      Math.max(1, bounded(limit, 100, 500)),
-      bounded(offset, 0, Number.MAX_SAFE_INTEGER),
+      limitOf(limit),
+      offsetOf(offset),
     );
   }
 

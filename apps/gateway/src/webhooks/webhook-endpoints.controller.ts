@@ -33,6 +33,7 @@ import {
   WEBHOOK_ID_PATTERN,
   type WebhookDeliveryOutcome,
 } from '@meridian/contracts';
+import { limitOf, offsetOf, versionOf } from '../http/query';
 import { WebhookCommandsService } from './webhook-commands.service';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 import {
@@ -50,20 +51,9 @@ import { WebhookEndpointsService } from './webhook-endpoints.service';
 const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
 const uuid = new ParseUUIDPipe({ version: '4' });
 
-/** `If-Match: "3"` (or W/"3") → 3; anything else is ignored as absent. */
-function versionOf(ifMatch: string | undefined): number | undefined {
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(ifMatch?.trim() ?? '');
-  return match ? Number(match[1]) : undefined;
-}
-
 function withEtag<T extends WebhookEndpointView>(response: ServerResponse, view: T): T {
   response.setHeader('ETag', `"${view.version}"`);
   return view;
-}
-
-function bounded(value: string | undefined, fallback: number, max: number): number {
-  const n = Number.parseInt(value ?? '', 10);
-  return Number.isFinite(n) && n >= 0 ? Math.min(n, max) : fallback;
 }
 
 function webhookIdOf(value: string): string {
@@ -112,8 +102,8 @@ export class WebhookEndpointsController {
   ): Promise<WebhookEndpointView[]> {
     return this.endpoints.list(
       { active: active === undefined ? undefined : active === 'true' },
-      Math.max(1, bounded(limit, 100, 500)),
-      bounded(offset, 0, Number.MAX_SAFE_INTEGER),
+      limitOf(limit),
+      offsetOf(offset),
     );
   }
 
@@ -206,8 +196,8 @@ export class WebhookEndpointsController {
         outcome: outcome as WebhookDeliveryOutcome | undefined,
         since: since === undefined ? undefined : new Date(since),
       },
-      Math.max(1, bounded(limit, 100, 500)),
-      bounded(offset, 0, Number.MAX_SAFE_INTEGER),
+      limitOf(limit),
+      offsetOf(offset),
     );
   }
 
