@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { quotedTable } from '@meridian/platform';
 import { Hl7Received } from './hl7-received.entity';
 
 /** A claim left `pending` this long belongs to a publish that died with its process; it can be taken over. */
@@ -19,10 +20,7 @@ export class Hl7DedupeRepository {
   constructor(@InjectRepository(Hl7Received) private readonly rows: Repository<Hl7Received>) {}
 
   private get table(): string {
-    return this.rows.metadata.tablePath
-      .split('.')
-      .map((part) => `"${part}"`)
-      .join('.');
+    return quotedTable(this.rows.metadata);
   }
 
   /** Takes (facility, controlId) unless a row inside the window says it is stored or in flight. */

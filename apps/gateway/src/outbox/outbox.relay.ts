@@ -8,6 +8,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { encodeCloudEvent, type CloudEvent } from '@meridian/contracts';
 import { EventProducer, safeErrorMessage } from '@meridian/kafka';
+import { quotedTable } from '@meridian/platform';
 import { OutboxRecord } from './outbox-record.entity';
 
 /** One relay publishes at a time (per database), so records of one key leave in commit order. */
@@ -91,20 +92,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       }
       if (pending.length > 0) {
         await manager.query(
-          `UPDATE ${this.table(manager)} SET published_at = now() WHERE id = ANY($1::bigint[])`,
+          `UPDATE ${quotedTable(manager.connection.getMetadata(OutboxRecord))} SET published_at = now() WHERE id = ANY($1::bigint[])`,
           [pending.map((row) => row.id)],
         );
       }
       return pending.length;
     });
-  }
-
-  private table(manager: EntityManager): string {
-    return manager.connection
-      .getMetadata(OutboxRecord)
-      .tablePath.split('.')
-      .map((part) => `"${part}"`)
-      .join('.');
   }
 
   private async loop(): Promise<void> {
