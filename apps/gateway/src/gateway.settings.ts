@@ -1,5 +1,17 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
+  ValidateIf,
+  type ValidationArguments,
+} from 'class-validator';
 import { BooleanFlag, CommaSeparated } from '@meridian/platform';
 import { IsAllowList, IsEncryptionKeys } from '@meridian/security';
 
@@ -29,6 +41,24 @@ export const DEFAULT_VERSIONS = [
   '2.7.1',
   '2.8',
 ];
+
+/** The dedupe window must outlast a replay's chance to pass the timestamp check (both sides of now). */
+function AtLeastTwiceTheTolerance(): PropertyDecorator {
+  return ValidateBy({
+    name: 'atLeastTwiceTheTolerance',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => {
+        const tolerance = (args?.object as GatewaySettings | undefined)?.INBOUND_WEBHOOK_TOLERANCE_SECONDS;
+        // A bad tolerance is reported on its own; comparing against it would only add noise.
+        if (typeof value !== 'number' || typeof tolerance !== 'number' || !Number.isFinite(tolerance))
+          return true;
+        return value >= 2 * tolerance;
+      },
+      defaultMessage: () =>
+        'INBOUND_WEBHOOK_DEDUPE_SECONDS must be at least twice INBOUND_WEBHOOK_TOLERANCE_SECONDS',
+    },
+  });
+}
 
 /** The gateway's environment; see apps/gateway/README.md. */
 export class GatewaySettings {
@@ -136,10 +166,12 @@ export class GatewaySettings {
 
   /**
    * How long an accepted inbound `webhook-id` is remembered (a repeat is answered 200 and not published
-   * again). At least twice the tolerance, so a captured request can never be replayed.
+   * again). At least twice the tolerance: a request is accepted up to the tolerance either side of its
+   * timestamp, so a captured one replayed later fails the timestamp check before its id is forgotten.
    */
   @Type(() => Number)
   @IsInt({ message: 'INBOUND_WEBHOOK_DEDUPE_SECONDS must be an integer' })
-  @Min(600, { message: 'INBOUND_WEBHOOK_DEDUPE_SECONDS must be at least 600 (twice the tolerance)' })
+  @Min(600, { message: 'INBOUND_WEBHOOK_DEDUPE_SECONDS must be at least 600' })
+  @AtLeastTwiceTheTolerance()
   INBOUND_WEBHOOK_DEDUPE_SECONDS = 86_400;
 }
