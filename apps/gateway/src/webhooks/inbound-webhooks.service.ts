@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -11,6 +11,7 @@ import {
   WEBHOOK_RECEIVED_V1,
   WebhookReceivedPayload,
 } from '@meridian/contracts';
+import { uuidV5 } from '@meridian/hl7-fhir';
 import { EventProducer, safeErrorMessage } from '@meridian/kafka';
 import { SERVICE_SETTINGS } from '@meridian/platform';
 import { generateWebhookSecret, verifyWebhook } from '@meridian/security';
@@ -119,9 +120,12 @@ export class InboundWebhooksService {
     if (!valid.ok) return { outcome: 'invalid', problems: valid.errors };
 
     await this.purgeOccasionally();
-    if (!(await this.claim(integrationId, verified.id))) return { outcome: 'duplicate' };
-    // Derived from the partner's id: were the claim lost, a repeat would carry the same ce_id downstream.
-    const eventId = uuidFrom(`${integrationId}\u001f${verified.id}`);
+    // Published first, remembered after: an id is only ever answered "duplicate" once its event is on the
+    // topic. A repeat that slips in between (a crash before remembering, or two copies at once) is published
+    // again with the same ce_id, derived from the partner's id, and consumers drop it (CONVENTIONS: dedupe
+    // on ce_source + ce_id).
+    if (await this.seen(integrationId, verified.id)) return { outcome: 'duplicate' };
+    const eventId = uuidV5(`inbound-webhook\u001f${integrationId}\u001f${verified.id}`);
     try {
       await this.producer.publish(TOPICS.webhooksInbound.name, [
         {
@@ -137,7 +141,6 @@ export class InboundWebhooksService {
         },
       ]);
     } catch (error) {
-      await this.release(integrationId, verified.id);
       this.logger.warn({
         msg: 'inbound webhook not published',
         integrationId,
@@ -145,6 +148,7 @@ export class InboundWebhooksService {
       });
       return { outcome: 'not-stored' };
     }
+    await this.remember(integrationId, verified.id);
     return { outcome: 'accepted', eventId };
   }
 
@@ -153,21 +157,31 @@ export class InboundWebhooksService {
     if (!exists) throw new NotFoundException(`no integration ${integrationId}`);
   }
 
-  /** True if this id was not seen before for the integration (and is now taken). */
-  private async claim(integrationId: string, webhookId: string): Promise<boolean> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(InboundWebhookId)
-      .values({ integrationId, webhookId, receivedAt: new Date() })
-      .orIgnore()
-      .returning(['webhookId'])
-      .execute();
-    return result.raw.length > 0;
+  /** True if an event for this id of the integration is already on the topic. */
+  private async seen(integrationId: string, webhookId: string): Promise<boolean> {
+    return this.dataSource.getRepository(InboundWebhookId).exists({ where: { integrationId, webhookId } });
   }
 
-  private async release(integrationId: string, webhookId: string): Promise<void> {
-    await this.dataSource.getRepository(InboundWebhookId).delete({ integrationId, webhookId });
+  /**
+   * Records a published id. The event is on the topic whatever happens here, so a failure only costs
+   * dedupe for a repeat (published again with the same ce_id): logged, and the partner still gets its 202.
+   */
+  private async remember(integrationId: string, webhookId: string): Promise<void> {
+    try {
+      await this.dataSource
+        .createQueryBuilder()
+        .insert()
+        .into(InboundWebhookId)
+        .values({ integrationId, webhookId, receivedAt: new Date() })
+        .orIgnore()
+        .execute();
+    } catch (error) {
+      this.logger.warn({
+        msg: 'inbound webhook published but its id not remembered',
+        integrationId,
+        error: safeErrorMessage(error),
+      });
+    }
   }
 
   /** Ids older than the dedupe window go; a replay that old fails the timestamp check anyway. */
@@ -200,15 +214,6 @@ function parseBody(
   }
   const { type, timestamp, data } = parsed as Record<string, unknown>;
   return { ok: true, value: { type, timestamp, data } };
-}
-
-/** A UUID (version 5 layout) from a name, so the same input always gives the same id. */
-function uuidFrom(name: string): string {
-  const hash = createHash('sha1').update(name).digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function secretView(row: InboundWebhookSecret): InboundSecretView {

@@ -528,6 +528,38 @@ describe('webhooks on the gateway: endpoints, delivery log, commands, inbound pa
       expect((await published()).map((p) => p.data.appointmentId)).toEqual(['apt-1', 'apt-2']);
     });
 
+    it('answers "duplicate" only for a webhook already on the topic, and copies sent at once share one ce_id', async () => {
+      const id = `msg_${randomUUID()}`;
+      const payload = body('apt-race');
+      const ofThisId = async () =>
+        (await recordsOf(TOPICS.webhooksInbound.name, integrationId)).filter(
+          (r) => (JSON.parse(r.message.value?.toString() ?? '') as WebhookReceivedPayload).webhookId === id,
+        );
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          const response = await post(payload, id);
+          const answer = (await response.json()) as { status: string; eventId?: string };
+          // Whoever hears "duplicate" must find the event already published.
+          const onTopic = answer.status === 'duplicate' ? (await ofThisId()).length : undefined;
+          return { status: response.status, answer, onTopic };
+        }),
+      );
+      for (const { status, answer, onTopic } of answers) {
+        if (answer.status === 'duplicate') expect([status, (onTopic ?? 0) > 0]).toEqual([200, true]);
+        else expect([status, answer.status]).toEqual([202, 'accepted']);
+      }
+      const records = await ofThisId();
+      expect(records.length).toBeGreaterThan(0);
+      const ids = new Set(records.map((r) => r.message.headers?.[CE.id]?.toString()));
+      const accepted = answers.filter((a) => a.answer.status === 'accepted').map((a) => a.answer.eventId);
+      expect([...ids]).toEqual([accepted[0]]);
+      expect(new Set(accepted).size).toBe(1);
+      // Once remembered, a later copy is a duplicate and adds nothing.
+      const later = await post(payload, id);
+      expect([later.status, ((await later.json()) as { status: string }).status]).toEqual([200, 'duplicate']);
+      expect(await ofThisId()).toHaveLength(records.length);
+    });
+
     it('answers 401 with the reason and publishes nothing for a bad signature, an old timestamp or a missing header', async () => {
       const before = (await published()).length;
       const stranger = new Webhook(`whsec_${Buffer.from(randomUUID()).toString('base64')}`);
