@@ -130,7 +130,8 @@ export class SyncController {
     description: 'resolve-conflict sent to the orchestrator.',
   })
   @ApiBadRequestResponse({
-    description: 'Every problem with the body: action, fields for merge, data for manual.',
+    description:
+      'Every problem with the body: action, fields for merge (never resourceType, id, meta, text), data for manual (a resource of the conflict’s entity type).',
   })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'The conflict is already resolved.' })

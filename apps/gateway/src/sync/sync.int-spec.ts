@@ -256,6 +256,24 @@ describe('sync API: jobs and conflicts over sync.commands.v1 and sync.events.v1'
     const badAction = await send('POST', `/conflicts/${conflictId}/resolve`, { action: 'source_wins' });
     expect(badAction.status).toBe(400);
     expect(JSON.stringify(await badAction.json())).toContain('action must be one of');
+    // Well-formed, but what the orchestrator would refuse for this conflict (checked against the read model).
+    const otherType = await send('POST', `/conflicts/${conflictId}/resolve`, {
+      action: 'manual',
+      data: { resourceType: 'Observation', status: 'final' },
+    });
+    expect(otherType.status).toBe(400);
+    expect(JSON.stringify(await otherType.json())).toContain(
+      "data.resourceType: must be Patient, the conflict's entity type",
+    );
+    const bookkeeping = await send('POST', `/conflicts/${conflictId}/resolve`, {
+      action: 'merge',
+      fields: { telecom: 'external', id: 'external', meta: 'local' },
+    });
+    expect(bookkeeping.status).toBe(400);
+    const merged = JSON.stringify(await bookkeeping.json());
+    expect(merged).toContain('fields.id: a merge cannot choose');
+    expect(merged).toContain('fields.meta: a merge cannot choose');
+    expect(merged).not.toContain('fields.telecom');
     expect((await send('POST', `/conflicts/${randomUUID()}/resolve`, { action: 'use_local' })).status).toBe(
       404,
     );

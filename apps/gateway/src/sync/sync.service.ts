@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import {
@@ -14,6 +14,7 @@ import {
 } from '@meridian/contracts';
 import { EventProducer } from '@meridian/kafka';
 import { Integration } from '../integrations/integration.entity';
+import { resolutionProblems } from './resolution-rules';
 import type { SyncConflictDetail, SyncConflictView, SyncJobView } from './sync.dto';
 import { SyncConflict } from './sync-conflict.entity';
 import { SyncJob } from './sync-job.entity';
@@ -81,6 +82,8 @@ export class SyncService {
     const conflict = await this.conflictRow(conflictId);
     if (conflict.status === 'resolved')
       throw new ConflictException(`conflict ${conflictId} is already resolved`);
+    const problems = resolutionProblems(conflict.entityType, resolution);
+    if (problems.length > 0) throw new BadRequestException(problems);
     const commandId = randomUUID();
     await this.send({
       commandId,
