@@ -10,7 +10,13 @@ import type { WebhookMessage } from '../messages/webhook-message.entity';
  * webhooks.commands.v1 (from the management API):
  * - `resend`: the message goes out again from attempt 1, with the same `webhook-id` (the partner
  *   may dedupe it); a message unknown for that endpoint is a permanent error (→ DLQ, with the reason);
+ *   a message whose retry is still waiting in a tier (`retrying`) is not re-sent (logged and
+ *   skipped): restarted, the parked retry would pass the attempt check and run its own schedule
+ *   beside the new attempt 1, two chains and duplicate deliveries;
  * - `recover`: every `failed` or `exhausted` message of the endpoint created since `since`, likewise.
+ * The rows are reset (`pending`, no attempt) before the first attempts are published, so an attempt
+ * 1 never meets the old attempt count and is skipped; if publishing fails, the command is retried
+ * and `recover` also selects pending rows with no attempt, so none stays pending unsent.
  */
 @Controller()
 export class CommandsHandler {
@@ -25,7 +31,7 @@ export class CommandsHandler {
   async handle(@Payload() event: CloudEvent<WebhookCommandPayload>): Promise<void> {
     const command = event.data;
     const messages =
-      command.command === 'resend' ? [await this.resendable(command)] : await this.recoverable(command);
+      command.command === 'resend' ? await this.resendable(command) : await this.recoverable(command);
     await this.store.restart(messages.map((message) => message.webhookId));
     await this.writer.first(messages.map(firstAttempt), {
       correlationId: command.commandId,
@@ -40,14 +46,23 @@ export class CommandsHandler {
     });
   }
 
-  private async resendable(command: WebhookCommandPayload): Promise<WebhookMessage> {
+  private async resendable(command: WebhookCommandPayload): Promise<WebhookMessage[]> {
     const message = await this.store.get(command.webhookId as string);
     if (!message || message.endpointId !== command.endpointId) {
       throw new PermanentError(
         `resend: no message ${command.webhookId} for endpoint ${command.endpointId} in the dispatcher`,
       );
     }
-    return message;
+    if (message.status === 'retrying' || (message.status === 'pending' && message.attempts > 0)) {
+      this.logger.warn({
+        msg: 'resend skipped: the message is still being retried on its schedule',
+        commandId: command.commandId,
+        webhookId: message.webhookId,
+        attempts: message.attempts,
+      });
+      return [];
+    }
+    return [message];
   }
 
   private recoverable(command: WebhookCommandPayload): Promise<WebhookMessage[]> {

@@ -9,10 +9,12 @@ import {
   TOPICS,
   WEBHOOK_DELIVERY_V1,
   WEBHOOK_DISPATCH_V1,
+  WEBHOOK_REQUESTED_V1,
   type WebhookDeliveryOutcome,
   type WebhookDeliveryPayload,
   type WebhookDispatchPayload,
   type WebhookEndpointPayload,
+  type WebhookRequestedPayload,
 } from '@meridian/contracts';
 import {
   buildDeadLetter,
@@ -31,6 +33,12 @@ import { Registry } from 'prom-client';
 import { EndpointSecrets, EndpointSecretsError } from '../endpoints/endpoint-secrets';
 import { WebhookEndpointView } from '../endpoints/webhook-endpoint.view';
 import { MessageStore } from '../messages/message.store';
+import {
+  type EndpointDisabledData,
+  isOperationalType,
+  type MessageExhaustedData,
+  OPERATIONAL_EVENT_TYPES,
+} from '../operational/operational-events';
 import type { WebhookDispatcherSettings } from '../webhook-dispatcher.settings';
 import { EndpointRateLimiter } from './endpoint-rate-limiter';
 import { RetrySchedule } from './retry-schedule';
@@ -71,7 +79,10 @@ const BREAKER_VOLUME = 3;
  *   earlier than a 429/503's Retry-After); after the last one, the record goes to
  *   `webhooks.dispatch.v1.dlq` and `exhausted` is told; an endpoint failing for
  *   WEBHOOK_DISABLE_AFTER_MS with no success is disabled.
- * Every attempt is published to webhooks.deliveries.v1 (the gateway's delivery log). Attempts go
+ * Every attempt is published to webhooks.deliveries.v1 (the gateway's delivery log) BEFORE the
+ * attempt is recorded in `webhook_message`: if Kafka fails, the runtime retries the record and the
+ * attempt check (`attempts ≥` the record's attempt) does not yet skip it, so no outcome goes
+ * unreported (the gateway's log ignores a repeated attempt). Attempts go
  * through the endpoint's circuit breaker, so a dead partner fails fast (the attempt counts, as a
  * `CircuitOpen` failure, and the message moves on through its schedule).
  */
@@ -141,24 +152,26 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
   async deliver(event: CloudEvent<WebhookDispatchPayload>, context: EventContext): Promise<void> {
     await this.endpoints.loaded;
     const message = event.data;
-    const endpoint = this.endpoints.get(message.endpointId);
-    if (!this.isDeliverable(endpoint)) {
-      // Kept as failed, so `recover` can send it once the endpoint is enabled again.
-      await this.store.setStatus(message.webhookId, 'failed');
-      this.logger.warn({
-        msg: 'message not sent: the endpoint is deleted, inactive or disabled',
-        webhookId: message.webhookId,
-        endpointId: message.endpointId,
-      });
-      return;
-    }
+    // First: a record of an attempt already made (a crash, a rebalance) changes nothing, whatever
+    // has happened to the endpoint since.
     const stored = await this.store.get(message.webhookId);
     if (stored && stored.attempts >= message.attempt) {
-      // Redelivered after a crash or a rebalance: this attempt was made and its outcome acted on.
       this.logger.log({
         msg: 'attempt already made',
         webhookId: message.webhookId,
         attempt: message.attempt,
+      });
+      return;
+    }
+    const endpoint = this.endpoints.get(message.endpointId);
+    if (!this.isDeliverable(endpoint)) {
+      // Kept as failed, so `recover` can send it once the endpoint is enabled again; a message
+      // already delivered (or failed, exhausted) keeps its status.
+      await this.store.failUnfinished(message.webhookId);
+      this.logger.warn({
+        msg: 'message not sent: the endpoint is deleted, inactive or disabled',
+        webhookId: message.webhookId,
+        endpointId: message.endpointId,
       });
       return;
     }
@@ -174,10 +187,11 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
     const attemptedAt = new Date();
     const correlationId = context.headers.ce_correlationid ?? message.eventId;
 
+    // In each branch: what follows from the outcome is published first, the attempt recorded last.
     if (result.kind === 'delivered') {
-      await this.store.attempted(message.webhookId, message.attempt, 'delivered', result.statusCode);
-      await this.store.succeeded(endpoint.endpointId);
       await this.report(message, result, 'delivered', correlationId);
+      await this.store.succeeded(endpoint.endpointId);
+      await this.store.attempted(message.webhookId, message.attempt, 'delivered', result.statusCode);
       return;
     }
     if (result.kind === 'gone') {
@@ -193,13 +207,14 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
       const next = message.attempt + 1;
       const dueAt = new Date(attemptedAt.getTime() + this.schedule.delayBefore(next, result.retryAfterMs));
       await this.requeue(event, next, dueAt, context, message.firstAttemptAt ?? attemptedAt.toISOString());
-      await this.store.attempted(message.webhookId, message.attempt, 'retrying', result.statusCode);
       await this.report(message, result, 'failed', correlationId, dueAt);
+      await this.store.attempted(message.webhookId, message.attempt, 'retrying', result.statusCode);
       return;
     }
     await this.deadLetter(event, context, result);
-    await this.store.attempted(message.webhookId, message.attempt, 'exhausted', result.statusCode);
     await this.report(message, result, 'exhausted', correlationId);
+    await this.announceExhausted(message, correlationId, event.id);
+    await this.store.attempted(message.webhookId, message.attempt, 'exhausted', result.statusCode);
     this.step(message, correlationId, STEPS.exhausted, 'failed', {
       class: 'AttemptsExhausted',
       message: `all ${this.schedule.maxAttempts} attempts failed; the message is in the DLQ`,
@@ -318,24 +333,84 @@ export class DeliveryService implements OnModuleInit, OnApplicationShutdown {
     reason: 'gone' | 'failing',
     correlationId: string,
   ): Promise<void> {
-    await this.store.disable(endpoint.endpointId, endpoint.version, reason);
-    this.disabled.set(endpoint.endpointId, endpoint.version);
-    await this.store.attempted(message.webhookId, message.attempt, 'failed', result.statusCode);
     const why =
       reason === 'gone'
         ? 'the endpoint answered 410 Gone'
         : 'the endpoint has failed for longer than the disable period with no success';
+    // Told before it is stored: once stored, a retried record would find the endpoint not
+    // deliverable and the gateway would never hear of it.
     await this.report(message, result, 'disabled', correlationId, undefined, {
       class: reason === 'gone' ? 'EndpointGone' : 'EndpointFailing',
       message: `${why}: it is disabled`,
       retryable: false,
     });
+    await this.announce(
+      OPERATIONAL_EVENT_TYPES.endpointDisabled,
+      `endpoint.disabled:${endpoint.endpointId}:${endpoint.version}`,
+      { endpointId: endpoint.endpointId, version: endpoint.version, reason } satisfies EndpointDisabledData,
+      correlationId,
+    );
+    await this.store.disable(endpoint.endpointId, endpoint.version, reason);
+    this.disabled.set(endpoint.endpointId, endpoint.version);
+    await this.store.attempted(message.webhookId, message.attempt, 'failed', result.statusCode);
     this.logger.warn({ msg: 'endpoint disabled', endpointId: endpoint.endpointId, reason });
     this.step(message, correlationId, STEPS.endpointDisabled, 'failed', {
       class: reason === 'gone' ? 'EndpointGone' : 'EndpointFailing',
       message: why,
       retryable: false,
     });
+  }
+
+  /**
+   * `message.attempt.exhausted` for partners' operations endpoints. Its event id is the same for a
+   * redelivered last attempt (the chain's `firstAttemptAt`) and new for a later chain after a resend,
+   * so fan-out dedupes the one and announces the other. A message that is itself operational
+   * announces nothing (no chain of announcements between dead endpoints).
+   */
+  private async announceExhausted(
+    message: WebhookDispatchPayload,
+    correlationId: string,
+    causationId: string,
+  ): Promise<void> {
+    if (isOperationalType(message.type)) return;
+    const data: MessageExhaustedData = {
+      webhookId: message.webhookId,
+      endpointId: message.endpointId,
+      eventType: message.type,
+      attempts: message.attempt,
+    };
+    await this.announce(
+      OPERATIONAL_EVENT_TYPES.exhausted,
+      `message.attempt.exhausted:${message.webhookId}:${message.firstAttemptAt ?? causationId}`,
+      data,
+      correlationId,
+    );
+  }
+
+  /** An operational event on webhooks.outbound.v1, keyed by the endpoint it is about; fan-out addresses it. */
+  private async announce(
+    type: string,
+    eventId: string,
+    data: MessageExhaustedData | EndpointDisabledData,
+    correlationId: string,
+  ): Promise<void> {
+    const requested: WebhookRequestedPayload = {
+      eventId,
+      type,
+      timestamp: new Date().toISOString(),
+      data: { ...data },
+    };
+    await this.producer.publish(TOPICS.webhooksOutbound.name, [
+      {
+        key: data.endpointId,
+        event: createCloudEvent({
+          source: SOURCE,
+          type: WEBHOOK_REQUESTED_V1,
+          correlationid: correlationId,
+          data: requested,
+        }),
+      },
+    ]);
   }
 
   /** The attempt on webhooks.deliveries.v1, keyed by webhook-id; metrics; the per-attempt lifecycle step. */

@@ -1,12 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  TOPICS,
-  WEBHOOK_ALL_EVENT_TYPES,
-  WEBHOOK_ENDPOINT_V1,
-  WebhookEndpointPayload,
-} from '@meridian/contracts';
+import { TOPICS, WEBHOOK_ENDPOINT_V1, WebhookEndpointPayload } from '@meridian/contracts';
 import { KafkaConnection } from '@meridian/kafka';
 import { CompactedTopicView, SERVICE_CONFIG, type ServiceConfig } from '@meridian/platform';
+import { subscribes } from '../operational/operational-events';
 
 /** Every partner endpoint, in memory, from the compacted webhook.endpoints.v1 (the gateway's outbox). */
 @Injectable()
@@ -21,12 +17,12 @@ export class WebhookEndpointView extends CompactedTopicView<WebhookEndpointPaylo
     });
   }
 
-  /** Active endpoints subscribed to `type` (exactly, or through `*`). */
-  subscribedTo(type: string): WebhookEndpointPayload[] {
-    return this.all().filter(
-      (endpoint) =>
-        endpoint.active &&
-        (endpoint.eventTypes.includes(type) || endpoint.eventTypes.includes(WEBHOOK_ALL_EVENT_TYPES)),
-    );
+  /**
+   * Active endpoints subscribed to an event of `type` with `data`: exactly, or through `*` for
+   * business events; operational events (`message.*`, `endpoint.*`) only exactly, and never to the
+   * endpoint they are about (see operational-events.ts).
+   */
+  subscribedTo(type: string, data: Record<string, unknown> = {}): WebhookEndpointPayload[] {
+    return this.all().filter((endpoint) => subscribes(endpoint, type, data));
   }
 }

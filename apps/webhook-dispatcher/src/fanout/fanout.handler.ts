@@ -40,7 +40,7 @@ export class FanOutHandler {
     await this.endpoints.loaded;
     const requested = event.data;
     const targets = this.endpoints
-      .subscribedTo(requested.type)
+      .subscribedTo(requested.type, requested.data)
       .filter((endpoint) => this.delivery.isDeliverable(endpoint));
     if (targets.length === 0) return;
     const body = webhookBody(requested);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { quotedTable } from '@meridian/platform';
 import type { Repository } from 'typeorm';
 import { EndpointState } from './endpoint-state.entity';
 import { WebhookMessage, type MessageStatus } from './webhook-message.entity';
@@ -19,12 +20,6 @@ export interface RecordedMessage {
   status: MessageStatus;
   inserted: boolean;
 }
-
-const quoted = (path: string): string =>
-  path
-    .split('.')
-    .map((part) => `"${part}"`)
-    .join('.');
 
 /** The dispatcher's messages and endpoint states in Postgres (its own schema). */
 @Injectable()
@@ -48,7 +43,7 @@ export class MessageStore {
     });
     const result: { webhook_id: string; status: MessageStatus; inserted: boolean }[] =
       await this.messages.query(
-        `INSERT INTO ${quoted(this.messages.metadata.tablePath)} AS m
+        `INSERT INTO ${quotedTable(this.messages.metadata)} AS m
          (webhook_id, endpoint_id, event_id, integration_id, type, body, status, attempts)
        VALUES ${rows.join(', ')}
        ON CONFLICT (webhook_id) DO UPDATE SET webhook_id = m.webhook_id
@@ -74,16 +69,32 @@ export class MessageStore {
     );
   }
 
-  async setStatus(webhookId: string, status: MessageStatus): Promise<void> {
-    await this.messages.update({ webhookId }, { status, updatedAt: new Date() });
+  /**
+   * Marks a message that is still on its way (`pending`, `retrying`) `failed`; one already
+   * delivered, failed or exhausted keeps its status (a late redelivered record must not turn a
+   * delivered message into one `recover` would send again).
+   */
+  async failUnfinished(webhookId: string): Promise<void> {
+    await this.messages
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'failed', updatedAt: new Date() })
+      .where('webhook_id = :webhookId', { webhookId })
+      .andWhere(`status IN ('pending', 'retrying')`)
+      .execute();
   }
 
-  /** The endpoint's `failed` and `exhausted` messages created at or after `since`, oldest first. */
+  /**
+   * The endpoint's messages to recover, created at or after `since`, oldest first: `failed` and
+   * `exhausted` ones, and `pending` ones with no attempt made (a command restarted them and then
+   * failed to publish them, or fan-out's first attempt is still queued: sent again, the attempt is
+   * recognised as made and skipped, so neither is sent twice).
+   */
   failedSince(endpointId: string, since: Date): Promise<WebhookMessage[]> {
     return this.messages
       .createQueryBuilder('m')
       .where('m.endpoint_id = :endpointId', { endpointId })
-      .andWhere(`m.status IN ('failed', 'exhausted')`)
+      .andWhere(`(m.status IN ('failed', 'exhausted') OR (m.status = 'pending' AND m.attempts = 0))`)
       .andWhere('m.created_at >= :since', { since })
       .orderBy('m.created_at', 'ASC')
       .getMany();
@@ -107,7 +118,7 @@ export class MessageStore {
   /** Records a failure; returns since when the endpoint has been failing (this failure's time if it was not). */
   async failing(endpointId: string): Promise<Date> {
     const [row]: { first_failure_at: Date }[] = await this.states.query(
-      `INSERT INTO ${quoted(this.states.metadata.tablePath)} AS s (endpoint_id, first_failure_at, updated_at)
+      `INSERT INTO ${quotedTable(this.states.metadata)} AS s (endpoint_id, first_failure_at, updated_at)
        VALUES ($1, now(), now())
        ON CONFLICT (endpoint_id) DO UPDATE
          SET first_failure_at = COALESCE(s.first_failure_at, now()), updated_at = now()
