@@ -34,7 +34,11 @@ describe('an endpoint failing for the whole disable period (real Kafka, Postgres
     const endpointId = kafka.id('failing');
     const secret = generateWebhookSecret();
     receiver.route(`/${endpointId}`, [secret], [{ status: 503 }]);
-    await kafka.publishEndpoint(kafka.endpoint(endpointId, receiver.url(`/${endpointId}`), [{ secret }]));
+    await kafka.publishEndpoint(
+      kafka.endpoint(endpointId, receiver.url(`/${endpointId}`), [{ secret }], {
+        eventTypes: [kafka.type()],
+      }),
+    );
     await awaitEndpoint(dispatcher, endpointId, 1);
     await kafka.publishEvent();
 
@@ -62,7 +66,11 @@ describe('an endpoint failing for the whole disable period (real Kafka, Postgres
     // A later event is not fanned out to it; a healthy endpoint beside it shows the event went through.
     const healthyId = kafka.id('healthy');
     receiver.route(`/${healthyId}`, [secret], [{ status: 200 }]);
-    await kafka.publishEndpoint(kafka.endpoint(healthyId, receiver.url(`/${healthyId}`), [{ secret }]));
+    await kafka.publishEndpoint(
+      kafka.endpoint(healthyId, receiver.url(`/${healthyId}`), [{ secret }], {
+        eventTypes: [kafka.type()],
+      }),
+    );
     await awaitEndpoint(dispatcher, healthyId, 1);
     const requestsBefore = receiver.on(`/${endpointId}`).length;
     await kafka.publishEvent();

@@ -95,6 +95,14 @@ export class WebhookTestKafka {
     return `${this.run}.${label}`;
   }
 
+  /**
+   * An event type of this run only (`test.<run>.<label>`). Other suites on the same broker publish
+   * real `patient.admitted` events; an endpoint subscribed to a shared type would receive them too.
+   */
+  type(label = 'admitted'): string {
+    return `test.${this.run}.${label}`;
+  }
+
   /** An endpoint as the gateway announces it; `secrets` newest first, plain (sealed here). */
   endpoint(
     endpointId: string,
@@ -134,7 +142,7 @@ export class WebhookTestKafka {
     const requested: WebhookRequestedPayload = {
       eventId: randomUUID(),
       integrationId: this.id('integration'),
-      type: 'patient.admitted',
+      type: this.type(),
       timestamp: new Date().toISOString(),
       data: { patient: { reference: `Patient/${randomUUID()}` } },
       ...overrides,

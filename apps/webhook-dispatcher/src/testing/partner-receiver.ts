@@ -71,6 +71,15 @@ export class PartnerReceiver {
     return this.hanging.size;
   }
 
+  /** Answers every request held open (`hang`) with `status`: the test decides when a hang ends. */
+  release(status: number): void {
+    for (const response of this.hanging) {
+      response.writeHead(status);
+      response.end();
+    }
+    this.hanging.clear();
+  }
+
   async close(): Promise<void> {
     for (const response of this.hanging) response.destroy();
     this.server.closeAllConnections();
