@@ -69,6 +69,9 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
   /** Another EHR of the facility that only receives: where changes pulled from `sourceWins` go. */
   const mirror = integration('source_wins', { systemName: 'mirror' });
   mirror.synchronization = { ...mirror.synchronization, direction: 'outbound' };
+  /** A real-time EHR read back by polling (every second in this test). */
+  const polled = integration('source_wins', { systemName: 'polled', facility: `${facility}-P` });
+  polled.synchronization = { ...polled.synchronization, frequency: 'real_time' };
 
   beforeAll(async () => {
     kafka = testKafka();
@@ -79,7 +82,7 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
     await producer.connect();
     await producer.publish(
       TOPICS.integrationConfig.name,
-      [sourceWins, manual, mirror].map((payload) => ({
+      [sourceWins, manual, mirror, polled].map((payload) => ({
         key: payload.integrationId,
         event: createCloudEvent({
           source: '/meridian/gateway',
@@ -90,7 +93,13 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
       })),
     );
     ({ app } = await startService(orchestratorService, {
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'error', KAFKA_SESSION_TIMEOUT_MS: '6000' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        LOG_LEVEL: 'error',
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        SYNC_POLL_INTERVAL_SECONDS: '1',
+      },
       handleSignals: false,
     }));
     await app.get(IntegrationConfigView).loaded;
@@ -437,5 +446,29 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
     await runJob(next);
     const pulls = await waitFor(TOPICS.ehrCommands.name, isPull, 2, 'the second pull');
     expect(valueOf(pulls[1])).toMatchObject({ jobId: next, since: '2026-11-25T11:00:00.000Z' });
+  });
+
+  it('polls a real-time EHR on its own, one job at a time, each from where the last stopped', async () => {
+    const isPull = (r: StoredRecord) =>
+      header(r, CE.type) === EHR_PULL_V1 && header(r, CE.integrationId) === polled.integrationId;
+    const [first] = await waitFor(TOPICS.ehrCommands.name, isPull, 1, 'a polling pull');
+    const firstJob = valueOf<{ jobId: string }>(first).jobId;
+    const [running] = await waitFor(
+      TOPICS.syncEvents.name,
+      (r) => header(r, CE.type) === SYNC_JOB_V1 && valueOf<{ jobId: string }>(r).jobId === firstJob,
+    );
+    expect(valueOf(running)).toMatchObject({ trigger: 'polling', status: 'running' });
+
+    // While it runs, later ticks start nothing: the job's answer is what lets the next one go.
+    await answer(first, {
+      outcome: 'succeeded',
+      jobId: firstJob,
+      counters: { fetched: 0, published: 0, skipped: 0 },
+      watermark: '2026-11-25T12:00:00.000Z',
+    });
+    const pulls = await waitFor(TOPICS.ehrCommands.name, isPull, 2, 'the next polling pull');
+    expect(valueOf(pulls[1])).toMatchObject({ since: '2026-11-25T12:00:00.000Z' });
+    const jobs = new Set(pulls.map((r) => valueOf<{ jobId: string }>(r).jobId));
+    expect(jobs.size).toBe(2);
   });
 });
