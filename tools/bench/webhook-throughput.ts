@@ -10,6 +10,11 @@
  * and the ratios. BENCH_CONCURRENCY requests in flight; warmed up, then BENCH_ROUNDS alternating
  * rounds of BENCH_SECONDS; medians printed. Asserts nothing.
  *
+ * What it times is exactly `sendWebhook` per delivery, the HTTP attempt: no Kafka (no fan-out, no
+ * dispatch consumer, no delivery record), no Postgres (no message row, no attempt check), no breaker
+ * or rate limiter. It is the ceiling of one dispatcher process's attempt path, not the end-to-end
+ * throughput of the service.
+ *
  *   npm run bench:webhooks        BENCH_SECONDS=2 BENCH_ROUNDS=5 BENCH_CONCURRENCY=16 by default
  */
 import http from 'node:http';

@@ -41,7 +41,11 @@ export class WebhookDispatchPayload {
   @Min(1)
   attempt!: number;
 
-  /** When attempt 1 was made; the endpoint's failing-for-5-days clock reads it. */
+  /**
+   * When attempt 1 of this chain was made (carried through the retry tiers). It names the chain (a
+   * resend starts a new one); the endpoint's failing-for-5-days clock does NOT read it: that is the
+   * dispatcher's own `first_failure_at` per endpoint, reset by any success.
+   */
   @IsOptional()
   @IsRfc3339Timestamp()
   firstAttemptAt?: string;
