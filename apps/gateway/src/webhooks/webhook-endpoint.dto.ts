@@ -21,7 +21,7 @@ import {
   type WebhookDisabledReason,
 } from '@meridian/contracts';
 
-/** `patient.admitted`-style names, or `*` for every type. */
+/** `patient.admitted`-style names, or `*` for every type except the operational `message.*` and `endpoint.*`. */
 const EVENT_TYPE = /^(\*|[A-Za-z0-9][A-Za-z0-9_.-]*)$/;
 
 /** Body of POST /api/v1/webhooks/endpoints and PUT /api/v1/webhooks/endpoints/:id. */
@@ -38,7 +38,9 @@ export class WebhookEndpointInput {
 
   @ApiProperty({
     type: [String],
-    description: 'Event types to receive (exact, e.g. patient.admitted), or ["*"] for all.',
+    description:
+      'Event types to receive (exact, e.g. patient.admitted), or ["*"] for all partner events. The ' +
+      'operational message.attempt.exhausted and endpoint.disabled go only to endpoints that list them.',
     example: ['patient.admitted', 'patient.discharged'],
   })
   @IsArray()

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -103,6 +104,7 @@ export class ConnectionSettings {
   @IsNotEmpty()
   endpoint!: string;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => AuthenticationSettings)
   authentication!: AuthenticationSettings;
@@ -113,6 +115,7 @@ export class ConnectionSettings {
   @Max(300_000)
   timeout!: number;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => RetryPolicySettings)
   retryPolicy!: RetryPolicySettings;
@@ -244,6 +247,7 @@ export class IntegrationConfigPayload {
   @IsString()
   systemVersion?: string;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => ConnectionSettings)
   connection!: ConnectionSettings;
@@ -253,6 +257,7 @@ export class IntegrationConfigPayload {
   @Type(() => DataMappingSettings)
   dataMapping?: DataMappingSettings;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => SynchronizationSettings)
   synchronization!: SynchronizationSettings;

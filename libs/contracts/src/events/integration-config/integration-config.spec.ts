@@ -50,3 +50,27 @@ describe(IntegrationConfigPayload.name, () => {
     });
   });
 });
+
+describe('IntegrationConfigPayload required sections', () => {
+  it('names a missing connection, synchronization, authentication or retry policy', () => {
+    const value = golden.value as unknown as Record<string, unknown> & {
+      connection: Record<string, unknown>;
+    };
+    const { synchronization: _synchronization, connection, ...rest } = value;
+    const { authentication: _authentication, retryPolicy: _retryPolicy, ...bareConnection } = connection;
+    const outcome = validatePayload(IntegrationConfigPayload, { ...rest, connection: bareConnection });
+    expect(outcome.ok ? [] : outcome.errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^synchronization: isDefined/),
+        expect.stringMatching(/^connection\.authentication: isDefined/),
+        expect.stringMatching(/^connection\.retryPolicy: isDefined/),
+      ]),
+    );
+    expect(
+      validatePayload(IntegrationConfigPayload, { ...rest, synchronization: value.synchronization }),
+    ).toMatchObject({
+      ok: false,
+      errors: expect.arrayContaining([expect.stringMatching(/^connection: isDefined/)]),
+    });
+  });
+});
