@@ -174,4 +174,14 @@ export class GatewaySettings {
   @Min(600, { message: 'INBOUND_WEBHOOK_DEDUPE_SECONDS must be at least 600' })
   @AtLeastTwiceTheTolerance()
   INBOUND_WEBHOOK_DEDUPE_SECONDS = 86_400;
+
+  /**
+   * How long an inbound webhook waits for Kafka before the partner is answered 503 (send again):
+   * below the 15 s a Standard Webhooks sender waits, so the partner hears "retry", not a timeout.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'INBOUND_WEBHOOK_PUBLISH_TIMEOUT_MS must be an integer' })
+  @Min(100)
+  @Max(60_000)
+  INBOUND_WEBHOOK_PUBLISH_TIMEOUT_MS = 10_000;
 }

@@ -126,8 +126,10 @@ export class InboundWebhooksService {
     // on ce_source + ce_id).
     if (await this.seen(integrationId, verified.id)) return { outcome: 'duplicate' };
     const eventId = uuidV5(`inbound-webhook\u001f${integrationId}\u001f${verified.id}`);
-    try {
-      await this.producer.publish(TOPICS.webhooksInbound.name, [
+    // A publish that outlasts the timeout is answered 503; if it still succeeds, the id is remembered
+    // then, so the partner's retry is answered "duplicate".
+    const published = this.producer
+      .publish(TOPICS.webhooksInbound.name, [
         {
           key: integrationId,
           event: createCloudEvent({
@@ -139,16 +141,30 @@ export class InboundWebhooksService {
             data: payload,
           }),
         },
-      ]);
-    } catch (error) {
-      this.logger.warn({
-        msg: 'inbound webhook not published',
-        integrationId,
-        error: safeErrorMessage(error),
-      });
-      return { outcome: 'not-stored' };
+      ])
+      .then(
+        async () => {
+          await this.remember(integrationId, verified.id);
+          return true;
+        },
+        (error: unknown) => {
+          this.logger.warn({
+            msg: 'inbound webhook not published',
+            integrationId,
+            error: safeErrorMessage(error),
+          });
+          return false;
+        },
+      );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.settings.INBOUND_WEBHOOK_PUBLISH_TIMEOUT_MS);
+    });
+    try {
+      if (!(await Promise.race([published, timeout]))) return { outcome: 'not-stored' };
+    } finally {
+      clearTimeout(timer);
     }
-    await this.remember(integrationId, verified.id);
     return { outcome: 'accepted', eventId };
   }
 
