@@ -10,16 +10,19 @@
  * and the ratios. BENCH_CONCURRENCY requests in flight; warmed up, then BENCH_ROUNDS alternating
  * rounds of BENCH_SECONDS; medians printed. Asserts nothing.
  *
- * What it times is exactly `sendWebhook` per delivery, the HTTP attempt: no Kafka (no fan-out, no
- * dispatch consumer, no delivery record), no Postgres (no message row, no attempt check), no breaker
- * or rate limiter. It is the ceiling of one dispatcher process's attempt path, not the end-to-end
- * throughput of the service.
+ * Those rounds time exactly `sendWebhook` per delivery, the HTTP attempt: no Kafka, no Postgres, no
+ * breaker or rate limiter: the ceiling of one dispatcher process's attempt path. Then, unless
+ * BENCH_SERVICE=0, the service itself (tools/bench/webhook-service.ts): BENCH_SERVICE_EVENTS events
+ * through webhooks.outbound.v1 and the built dispatcher process (fan-out, Postgres rows, dispatch
+ * consumer, delivery records) to the same kind of receiver, next to the plain POST rates.
  *
  *   npm run bench:webhooks        BENCH_SECONDS=2 BENCH_ROUNDS=5 BENCH_CONCURRENCY=16 by default
+ *                                 (after `npm run build`; the service run needs a broker and Postgres)
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateWebhookSecret, parseAllowList, sendWebhook, signWebhook } from '@meridian/security';
+import { measureService } from './webhook-service';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -135,6 +138,17 @@ async function main(): Promise<void> {
   for (const [name, rate] of medians) {
     if (name === 'dispatcher delivery code') continue;
     process.stdout.write(`  ratio dispatcher / ${name.padEnd(26)} ${(dispatcher / rate).toFixed(2)}\n`);
+  }
+  if (process.env.BENCH_SERVICE === '0') return;
+  const service = await measureService(() => JSON.parse(body) as object);
+  process.stdout.write(
+    `the dispatcher service: ${service.events} events via webhooks.outbound.v1 → built dispatcher → ` +
+      `${service.endpoints} endpoints ` +
+      `in ${service.seconds.toFixed(1)} s\n  dispatcher service            ${service.perSecond.toFixed(0).padStart(7)} deliveries/s\n`,
+  );
+  for (const [name, rate] of medians) {
+    if (name === 'dispatcher delivery code') continue;
+    process.stdout.write(`  ratio service / ${name.padEnd(29)} ${(service.perSecond / rate).toFixed(2)}\n`);
   }
 }
 

@@ -3,7 +3,15 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '../../..');
+/** The repository root (the folder with nx.json), from sources under Jest or from dist/ under Node. */
+function repositoryRoot(from: string): string {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'nx.json'))) return dir;
+  }
+  throw new Error(`no nx.json above ${from}`);
+}
+
+const ROOT = repositoryRoot(__dirname);
 
 /** A built service running as its own process, as in production. */
 export interface RunningService {

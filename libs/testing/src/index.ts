@@ -1,4 +1,4 @@
-export { runLauncher, startLocalBroker } from './infrastructure';
+export { createRunDatabase, findPostgres, runLauncher, startLocalBroker } from './infrastructure';
 export {
   collectRecords,
   committedOffsets,
