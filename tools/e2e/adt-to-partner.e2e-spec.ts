@@ -14,10 +14,10 @@ import { generateEncryptionKey } from '@meridian/security';
 import {
   eventually,
   freePort,
-  getFrom,
   MllpClient,
   readAck,
-  spawnBuiltService,
+  startBuiltServices,
+  stopBuiltServices,
   testKafka,
   type RunningService,
 } from '@meridian/testing';
@@ -66,27 +66,16 @@ describe('an admission over MLLP reaches a partner as a signed webhook (built se
       OUTBOUND_ALLOW_LIST: '127.0.0.1',
       OUTBOUND_ALLOW_HTTP: 'true',
     };
-    services.push(await spawnBuiltService('gateway', { ...env, MLLP_PORT: String(mllpPort) }));
-    for (const name of ['transformer', 'orchestrator', 'webhook-dispatcher'])
-      services.push(await spawnBuiltService(name, env));
-    for (const service of services) {
-      await eventually(
-        async () => ((await getFrom(service.port, '/health/ready')).status === 200 ? true : undefined),
-        {
-          timeoutMs: 90_000,
-          what: () => `${service.name} ready (output: ${service.output.join('').slice(-2000)})`,
-        },
-      );
-    }
+    services.push(
+      ...(await startBuiltServices(['gateway', 'transformer', 'orchestrator', 'webhook-dispatcher'], env, {
+        gateway: { MLLP_PORT: String(mllpPort) },
+      })),
+    );
     api = `http://127.0.0.1:${services[0].port}/api/v1`;
   }, 180_000);
 
   afterAll(async () => {
-    const exits = services.map(
-      (s) => new Promise<void>((resolve) => s.process.once('exit', () => resolve())),
-    );
-    for (const service of services) service.process.kill('SIGTERM');
-    await Promise.all(exits);
+    await stopBuiltServices(services);
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
   });
 

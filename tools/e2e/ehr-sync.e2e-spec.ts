@@ -11,10 +11,10 @@ import {
   FHIR_SERVER_TIMEOUT_MS,
   fhirServer,
   freePort,
-  getFrom,
   MllpClient,
   readAck,
-  spawnBuiltService,
+  startBuiltServices,
+  stopBuiltServices,
   testKafka,
   uniqueIdentifierSystem,
   type RunningService,
@@ -94,18 +94,11 @@ describe('HL7 ADT over MLLP to a real FHIR server (built services)', () => {
       OUTBOUND_ALLOW_LIST: '127.0.0.1',
       OUTBOUND_ALLOW_HTTP: 'true',
     };
-    services.push(await spawnBuiltService('gateway', { ...env, MLLP_PORT: String(mllpPort) }));
-    for (const name of ['transformer', 'orchestrator', 'ehr-adapter'])
-      services.push(await spawnBuiltService(name, env));
-    for (const service of services) {
-      await eventually(
-        async () => ((await getFrom(service.port, '/health/ready')).status === 200 ? true : undefined),
-        {
-          timeoutMs: 90_000,
-          what: () => `${service.name} ready (output: ${service.output.join('').slice(-2000)})`,
-        },
-      );
-    }
+    services.push(
+      ...(await startBuiltServices(['gateway', 'transformer', 'orchestrator', 'ehr-adapter'], env, {
+        gateway: { MLLP_PORT: String(mllpPort) },
+      })),
+    );
     api = `http://127.0.0.1:${services[0].port}/api/v1`;
     await registerFacility(main, 'source_wins');
   }, FHIR_SERVER_TIMEOUT_MS);
@@ -167,11 +160,7 @@ describe('HL7 ADT over MLLP to a real FHIR server (built services)', () => {
   }
 
   afterAll(async () => {
-    const exits = services.map(
-      (s) => new Promise<void>((resolve) => s.process.once('exit', () => resolve())),
-    );
-    for (const service of services) service.process.kill('SIGTERM');
-    await Promise.all(exits);
+    await stopBuiltServices(services);
   });
 
   it('admits the patient once, however often the admission is sent, and an A08 updates them', async () => {

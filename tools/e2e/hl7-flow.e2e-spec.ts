@@ -16,10 +16,10 @@ import { provisionTopics, readTopic, type StoredRecord } from '@meridian/kafka';
 import {
   eventually,
   freePort,
-  getFrom,
   MllpClient,
   readAck,
-  spawnBuiltService,
+  startBuiltServices,
+  stopBuiltServices,
   testKafka,
   type RunningService,
 } from '@meridian/testing';
@@ -49,25 +49,15 @@ describe('HL7 v2 over MLLP to FHIR on the canonical topic (built services)', () 
     await provisionTopics(admin, allTopicDefinitions());
     mllpPort = await freePort();
     const env = { ...process.env, LOG_LEVEL: 'warn', KAFKA_SESSION_TIMEOUT_MS: '6000' };
-    services.push(await spawnBuiltService('gateway', { ...env, MLLP_PORT: String(mllpPort) }));
-    services.push(await spawnBuiltService('transformer', env));
-    for (const service of services) {
-      await eventually(
-        async () => ((await getFrom(service.port, '/health/ready')).status === 200 ? true : undefined),
-        {
-          timeoutMs: 90_000,
-          what: () => `${service.name} ready (output: ${service.output.join('').slice(-2000)})`,
-        },
-      );
-    }
+    services.push(
+      ...(await startBuiltServices(['gateway', 'transformer'], env, {
+        gateway: { MLLP_PORT: String(mllpPort) },
+      })),
+    );
   });
 
   afterAll(async () => {
-    const exits = services.map(
-      (service) => new Promise<void>((resolve) => service.process.once('exit', () => resolve())),
-    );
-    for (const service of services) service.process.kill('SIGTERM');
-    await Promise.all(exits);
+    await stopBuiltServices(services);
     await admin?.disconnect();
   });
 

@@ -56,3 +56,45 @@ export async function getFrom(port: number, route: string): Promise<{ status: nu
   const response = await fetch(`http://127.0.0.1:${port}${route}`);
   return { status: response.status, body: await response.text() };
 }
+
+/**
+ * Starts `names` (each with `env`, plus `extra[name]`) and resolves once every one answers
+ * `/health/ready`; a service that does not within `timeoutMs` fails with the tail of its output.
+ */
+export async function startBuiltServices(
+  names: string[],
+  env: Record<string, string | undefined>,
+  extra: Record<string, Record<string, string>> = {},
+  timeoutMs = 90_000,
+): Promise<RunningService[]> {
+  const services: RunningService[] = [];
+  for (const name of names) services.push(await spawnBuiltService(name, { ...env, ...extra[name] }));
+  for (const service of services) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const status = await getFrom(service.port, '/health/ready').then(
+        (response) => response.status,
+        () => 0,
+      );
+      if (status === 200) break;
+      if (Date.now() > deadline) {
+        await stopBuiltServices(services);
+        throw new Error(`${service.name} not ready (output: ${service.output.join('').slice(-2000)})`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  return services;
+}
+
+/** SIGTERM to every service still running, and resolves once all have exited. */
+export async function stopBuiltServices(services: RunningService[]): Promise<void> {
+  const running = services.filter(
+    (service) => service.process.exitCode === null && service.process.signalCode === null,
+  );
+  const exits = running.map(
+    (service) => new Promise<void>((resolve) => service.process.once('exit', () => resolve())),
+  );
+  for (const service of running) service.process.kill('SIGTERM');
+  await Promise.all(exits);
+}

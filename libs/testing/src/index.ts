@@ -9,5 +9,12 @@ export {
   type ReceivedRecord,
 } from './kafka-helpers';
 export { MllpClient, readAck } from './mllp-client';
-export { freePort, getFrom, spawnBuiltService, type RunningService } from './built-services';
+export {
+  freePort,
+  getFrom,
+  spawnBuiltService,
+  startBuiltServices,
+  stopBuiltServices,
+  type RunningService,
+} from './built-services';
 export { FHIR_SERVER_TIMEOUT_MS, fhirServer, runFhirLauncher, uniqueIdentifierSystem } from './fhir-server';
