@@ -18,4 +18,7 @@ export const ehrAdapterService: ServiceDefinition = {
   imports: [EhrAdapterModule],
   settings: EhrAdapterSettings,
   integrationConfigs: true,
+  // An EHR that is down (its breaker open) holds only its own commands' keys; the other integrations
+  // on the same partitions keep going. Each patient's commands stay in order.
+  keyedConsumer: true,
 };

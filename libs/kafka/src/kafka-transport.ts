@@ -2,6 +2,7 @@ import { BaseRpcContext, CustomTransportStrategy, Server } from '@nestjs/microse
 import type { CloudEvent } from '@meridian/contracts';
 import { lastValueFrom } from 'rxjs';
 import { ConsumerRuntime, type ConsumerRuntimeOptions, type EventContext } from './consumer-runtime';
+import { KeyedConsumer } from './keyed-consumer';
 
 /** What `@Ctx()` gives a handler. */
 export class KafkaEventContext extends BaseRpcContext<[EventContext]> {
@@ -10,7 +11,10 @@ export class KafkaEventContext extends BaseRpcContext<[EventContext]> {
   }
 }
 
-export type KafkaTransportOptions = Omit<ConsumerRuntimeOptions, 'handlers'>;
+export type KafkaTransportOptions = Omit<ConsumerRuntimeOptions, 'handlers'> & {
+  /** A KeyedConsumer (one key's wait holds only that key) instead of the partition-ordered runtime. */
+  keyed?: boolean;
+};
 
 /**
  * A Nest transport strategy over our consumer runtime, so services write
@@ -44,7 +48,10 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       callback();
       return;
     }
-    this.runtime = new ConsumerRuntime({ ...this.options, handlers });
+    const { keyed, ...options } = this.options;
+    this.runtime = keyed
+      ? new KeyedConsumer({ ...options, handlers })
+      : new ConsumerRuntime({ ...options, handlers });
     this.runtime.start().then(
       () => callback(),
       (error: unknown) => callback(error),

@@ -44,6 +44,7 @@ export async function startService(
       groupId: `meridian.${config.service}`,
       metrics: kafkaMetrics(app.get(Registry)),
       sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+      keyed: definition.keyedConsumer ?? false,
     });
     connection.addConsumer(() => transport.consumer);
     // Registered before the microservice inherits the app's config, so its handlers get it too.

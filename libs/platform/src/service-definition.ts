@@ -23,6 +23,12 @@ export interface ServiceDefinition {
    * to the app's modules, and readiness waits until each has loaded.
    */
   views?: Type<ReadinessView>[];
+  /**
+   * Consume with a KeyedConsumer (libs/kafka): records of a partition run concurrently across keys and
+   * in order within a key, and a record that must wait (RetryLaterError, e.g. an open circuit breaker)
+   * holds only its key, not the partition. For handlers whose work waits on systems outside our control.
+   */
+  keyedConsumer?: boolean;
   /** Serve an OpenAPI document of the app's HTTP API at /api/docs (UI) and /api/docs-json. */
   openApi?: { title: string; description: string };
 }

@@ -1,3 +1,4 @@
+import { Partitioners } from 'kafkajs';
 import { CE, TOPICS, type CommandResultPayload, type IntegrationLifecyclePayload } from '@meridian/contracts';
 import { createCipherSuite, generateEncryptionKey, parseEncryptionKeys } from '@meridian/security';
 import { eventually, freePort } from '@meridian/testing';
@@ -184,6 +185,68 @@ describe('EHR adapter against a FHIR server that fails', () => {
     } finally {
       await back.close();
     }
+  });
+
+  it('an EHR that is down holds only its own commands: another integration on the same partition goes on', async () => {
+    const down = harness.integrationId('down-neighbour');
+    const healthy = harness.integrationId('healthy-neighbour');
+    await harness.publishConfig(
+      fhirIntegration(down, {
+        endpoint: `http://127.0.0.1:${await freePort()}/fhir`,
+        connection: { retryPolicy: { maxAttempts: 1, backoff: 'exponential', base: 50 } },
+        monitoring: { errorThresholdPercentage: 50, volumeThreshold: 2, resetTimeout: 60_000 },
+      }),
+    );
+    fake.route('/neighbour/', transactionResponse);
+    await harness.publishConfig(fhirIntegration(healthy, { endpoint: `${fake.origin}/neighbour/fhir` }));
+    await harness.awaitConfig(down, 1);
+    await harness.awaitConfig(healthy, 1);
+
+    // Keys the producer puts on the same partition of ehr.commands.v1 (kafkajs' default partitioner).
+    const partitionOf = (key: string): number =>
+      Partitioners.DefaultPartitioner()({
+        topic: TOPICS.ehrCommands.name,
+        partitionMetadata: Array.from({ length: TOPICS.ehrCommands.partitions }, (_item, partitionId) => ({
+          partitionId,
+          leader: 0,
+          replicas: [0],
+          isr: [0],
+          partitionErrorCode: 0,
+        })),
+        message: { key, value: null },
+      });
+    const downKey = `${down}|Patient/${SYSTEM}|MRN-D1`;
+    let n = 0;
+    let healthyKey = `${healthy}|Patient/${SYSTEM}|MRN-H${n}`;
+    while (partitionOf(healthyKey) !== partitionOf(downKey))
+      healthyKey = `${healthy}|Patient/${SYSTEM}|MRN-H${++n}`;
+
+    for (let i = 0; i < 3; i++) {
+      await harness.publishCommand({
+        integrationId: down,
+        key: downKey,
+        bundle: patientBundle(SYSTEM, 'MRN-D1'),
+      });
+    }
+    await eventually(() => steps(down, 'ehr-adapter.circuit-breaker').find((e) => e.status === 'failed'), {
+      what: 'the down integration’s breaker open',
+    });
+    const behind = await harness.publishCommand({
+      integrationId: healthy,
+      key: healthyKey,
+      bundle: patientBundle(SYSTEM, `MRN-H${n}`),
+    });
+    const [done] = await eventually(
+      () => {
+        const found = results(healthy).filter((r) => r.commandId === behind);
+        return found.length > 0 ? found : undefined;
+      },
+      { what: 'the healthy integration’s command applied while its neighbour is down' },
+    );
+    expect(done.outcome).toBe('succeeded');
+    // The down integration's commands are still waiting, neither answered nor dead-lettered.
+    expect(results(down)).toEqual([]);
+    expect(deadLetters(down)).toEqual([]);
   });
 
   it('answers a 400 with an OperationOutcome as a failed result, once, without retrying or dead-lettering', async () => {
