@@ -6,12 +6,10 @@ import {
   Headers,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Post,
   Put,
   Query,
   Res,
-  ValidationPipe,
 } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import {
@@ -33,14 +31,7 @@ import {
 } from './integration.dto';
 import { limitOf, offsetOf, versionOf } from '../http/query';
 import { IntegrationsService } from './integrations.service';
-
-const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
-const uuid = new ParseUUIDPipe({ version: '4' });
-
-function withEtag(response: ServerResponse, view: IntegrationView): IntegrationView {
-  response.setHeader('ETag', `"${view.version}"`);
-  return view;
-}
+import { body, uuid, withEtag } from '../http/pipes';
 
 @ApiTags('integrations')
 @Controller('api/v1/integrations')

@@ -6,10 +6,8 @@ import {
   Headers,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Post,
   Query,
-  ValidationPipe,
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -35,9 +33,8 @@ import {
 } from './sync.dto';
 import { limitOf, offsetOf } from '../http/query';
 import { SyncService } from './sync.service';
+import { body, uuid } from '../http/pipes';
 
-const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
-const uuid = new ParseUUIDPipe({ version: '4' });
 const USER_HEADER = 'x-meridian-user';
 const USER = /^[\x21-\x7e][\x20-\x7e]{0,199}$/;
 

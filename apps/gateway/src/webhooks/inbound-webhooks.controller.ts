@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -11,8 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { InboundSecretView, InboundSecretWithSecret } from './webhook-endpoint.dto';
 import { InboundWebhooksService } from './inbound-webhooks.service';
-
-const uuid = new ParseUUIDPipe({ version: '4' });
+import { uuid } from '../http/pipes';
 
 /** Nest keeps the bytes of a JSON body as `rawBody` (`rawBody: true` at bootstrap); signatures cover those. */
 type RequestWithRawBody = IncomingMessage & { rawBody?: Buffer };

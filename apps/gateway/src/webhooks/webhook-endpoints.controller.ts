@@ -8,13 +8,11 @@ import {
   Headers,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Put,
   Query,
   Res,
-  ValidationPipe,
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -47,14 +45,7 @@ import {
   WebhookEndpointWithSecret,
 } from './webhook-endpoint.dto';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
-
-const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
-const uuid = new ParseUUIDPipe({ version: '4' });
-
-function withEtag<T extends WebhookEndpointView>(response: ServerResponse, view: T): T {
-  response.setHeader('ETag', `"${view.version}"`);
-  return view;
-}
+import { body, uuid, withEtag } from '../http/pipes';
 
 function webhookIdOf(value: string): string {
   if (!WEBHOOK_ID_PATTERN.test(value)) {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import {
   type CommandResultPayload,
@@ -378,7 +378,7 @@ export class SyncService {
   /** Commands held behind the settled conflicts, in the order they came, now free to go. */
   private async releaseHeld(settled: SyncCommand): Promise<void> {
     const held = await this.commands.find({
-      where: { integrationId: settled.integrationId, status: In(['held']) },
+      where: { integrationId: settled.integrationId, status: 'held' },
       order: { createdAt: 'ASC' },
     });
     for (const command of held) {
