@@ -39,3 +39,4 @@ export {
   type OperationOutcomeIssue,
   type SearchParams,
 } from './client/fhir-types';
+export { knownCodeSystemHas } from './terminology/code-systems';
