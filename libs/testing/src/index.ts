@@ -18,3 +18,4 @@ export {
   type RunningService,
 } from './built-services';
 export { FHIR_SERVER_TIMEOUT_MS, fhirServer, runFhirLauncher, uniqueIdentifierSystem } from './fhir-server';
+export { hapiErrors, hapiValidate, type HapiIssue } from './hapi-validator';
