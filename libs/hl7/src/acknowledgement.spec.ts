@@ -1,4 +1,11 @@
-import { acceptAckCode, type AckCode, buildAck, buildBatchAck, readPartialHeader } from './acknowledgement';
+import {
+  acceptAckCode,
+  type AckCode,
+  buildAck,
+  buildBatchAck,
+  buildBatchNak,
+  readPartialHeader,
+} from './acknowledgement';
 import { splitBatch } from './batch';
 import { fixtureText } from './test-fixtures';
 import type { Hl7Error } from './hl7-error';
@@ -213,5 +220,36 @@ describe('buildBatchAck', () => {
     expect(buildBatchAck(split.batch, [], { now, controlId: 'R' })).toBe(
       'BHS|^~\\&|||LAB|HOSP|20261125093000+0000||||R|B-7\rBTS|0\r',
     );
+  });
+});
+
+describe('buildBatchNak', () => {
+  const now = new Date('2026-01-01T12:00:00Z');
+  // A batch whose messages ask for no accept acknowledgment (MSH-15 NE) and whose BTS count is wrong.
+  const batch =
+    'FHS|^~\\&|APP|FAC|MERIDIAN|MERIDIAN|20260101120000||||F-1\r' +
+    'BHS|^~\\&|APP|FAC|MERIDIAN|MERIDIAN|20260101120000||||B-1\r' +
+    'MSH|^~\\&|APP|FAC|MERIDIAN|MERIDIAN|20260101120000||ADT^A01|C1|P|2.5.1|||NE|NE\rPID|1||X\r' +
+    'BTS|5\rFTS|1\r';
+
+  it('answers the batch with one AR for the batch control id, whatever the messages say about ACKs', () => {
+    const error = {
+      code: '100' as const,
+      segment: 'BTS',
+      sequence: 6,
+      field: 1,
+      reason: 'BTS-1 declares 5 messages but the batch holds 1',
+    };
+    const reply = buildBatchNak(batch, error, { now }).split('\r');
+    expect(reply[0]).toMatch(
+      /^FHS\|\^~\\&\|MERIDIAN\|MERIDIAN\|APP\|FAC\|20260101120000\+0000\|\|\|\|\w+\|F-1$/,
+    );
+    expect(reply[1]).toMatch(/^BHS\|\^~\\&\|MERIDIAN\|MERIDIAN\|APP\|FAC\|.*\|B-1$/);
+    expect(reply[2]).toMatch(
+      /^MSH\|\^~\\&\|MERIDIAN\|MERIDIAN\|APP\|FAC\|20260101120000\+0000\|\|ACK\^\^ACK\|\w+\|P\|2\.5\.1$/,
+    );
+    expect(reply[3]).toBe('MSA|AR|B-1|BTS-1 declares 5 messages but the batch holds 1');
+    expect(reply[4]).toBe('ERR||BTS^6^1|100^Segment sequence error^HL70357|E');
+    expect(reply.slice(5)).toEqual(['BTS|1', 'FTS|1', '']);
   });
 });

@@ -230,3 +230,47 @@ export function buildBatchAck(
   if (fileHeader) lines.push(`FTS${enc.field}1`);
   return lines.join('\r') + '\r';
 }
+
+/**
+ * The answer to a batch file that cannot be split (bad counts, segments outside a message…): a batch
+ * reply wrapped as the input was (FHS/BHS, as buildBatchAck does) around one AR whose MSA-2 is the
+ * batch's control id (BHS-11, else FHS-11) and whose ERR says what is wrong. It is sent whatever the
+ * messages' MSH-15 says: the batch as a whole was refused, and acknowledgment modes are per message,
+ * so without it a sender of `NE` messages would never learn that nothing was taken.
+ */
+export function buildBatchNak(text: string, error: Hl7Error, options: { now?: Date } = {}): string {
+  const lines = typeof text === 'string' ? splitSegmentLines(text) : [];
+  const encoding = (lines[0] ? readEncodingCharacters(lines[0]) : undefined) ?? DEFAULT_ENCODING;
+  const fileLine = lines[0]?.startsWith('FHS') ? lines[0] : undefined;
+  const batchLine = lines.find((l) => l.startsWith('BHS'));
+  const fileHeader = fileLine ? new Hl7Segment(fileLine, encoding) : undefined;
+  const batchHeader = batchLine
+    ? new Hl7Segment(batchLine, readEncodingCharacters(batchLine) ?? encoding)
+    : undefined;
+  const envelope: Batch = {
+    messages: [],
+    batches: [{ ...(batchHeader ? { header: batchHeader } : {}), messages: [] }],
+    ...(fileHeader || batchHeader ? { header: fileHeader ?? batchHeader } : {}),
+  };
+  const addressedFrom = batchHeader ?? fileHeader;
+  const raw = (n: number): string | undefined => addressedFrom?.rawField(n);
+  const version = readPartialHeader(text).version;
+  const header: PartialHeader = {
+    encoding: addressedFrom?.encoding ?? encoding,
+    encodingRead: addressedFrom !== undefined,
+    ...Object.fromEntries(
+      (
+        [
+          ['sendingApplication', raw(3)],
+          ['sendingFacility', raw(4)],
+          ['receivingApplication', raw(5)],
+          ['receivingFacility', raw(6)],
+          ['controlId', raw(11)],
+        ] as const
+      ).filter(([, v]) => v !== undefined),
+    ),
+    // The messages' version decides the ERR layout; their MSH-15/16 are deliberately not read.
+    ...(version === undefined ? {} : { version }),
+  };
+  return buildBatchAck(envelope, [buildAck(header, 'AR', { error, now: options.now })], options);
+}

@@ -117,4 +117,20 @@ describe('MllpDecoder', () => {
     expect(text(noCr.frames)).toEqual([m2, m1]);
     expect(noCr.errors).toEqual(['end block not followed by CR']);
   });
+
+  it('returns a frame as soon as its FS arrives, before (or without) the CR', () => {
+    const decoder = new MllpDecoder();
+    const framed = encodeMllp(m1);
+    const upToFs = decoder.push(framed.subarray(0, framed.length - 1));
+    expect(text(upToFs.frames)).toEqual([m1]);
+    expect(upToFs.errors).toEqual([]);
+    // The CR arriving later is swallowed silently; nothing else is pending.
+    expect(decoder.push(Buffer.from([MLLP.cr]))).toEqual({ frames: [], oversized: [], errors: [] });
+    expect(decoder.pendingBytes).toBe(0);
+    const late = decoder.push(framed.subarray(0, framed.length - 1));
+    expect(text(late.frames)).toEqual([m1]);
+    const next = decoder.push(encodeMllp(m2));
+    expect(text(next.frames)).toEqual([m2]);
+    expect(next.errors).toEqual(['end block not followed by CR']);
+  });
 });

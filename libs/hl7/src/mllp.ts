@@ -36,6 +36,7 @@ export interface MllpPushResult {
 /** Bytes of an oversize frame kept to read its header. */
 const OVERSIZE_HEAD_BYTES = 4096;
 
+/** `frameEnd`/`skipEnd`: after FS, where the CR that should follow is swallowed if it comes. */
 type State = 'idle' | 'frame' | 'frameEnd' | 'skip' | 'skipEnd';
 
 /**
@@ -43,7 +44,8 @@ type State = 'idle' | 'frame' | 'frameEnd' | 'skip' | 'skipEnd';
  * Bytes outside a frame are skipped and reported per push, except CR and LF, which some senders put
  * between frames and which carry nothing. A frame larger than maxFrameBytes is reported and skipped up
  * to its end block. A start block inside a frame drops the unfinished frame (reported) and starts anew.
- * An end block not followed by CR still ends the frame (reported), since FS never occurs in ER7 text.
+ * An end block ends the frame at once (FS never occurs in ER7 text): the frame is returned by the push
+ * that holds FS, whether or not the CR has arrived; a missing CR is reported when the next byte is not one.
  */
 export class MllpDecoder {
   private readonly maxFrameBytes: number;
@@ -104,13 +106,14 @@ export class MllpDecoder {
           if (endAt === -1) {
             i = chunk.length;
           } else {
+            // Complete at FS: a sender that omits the trailing CR must not wait for its next byte.
+            frames.push(this.take());
             this.state = 'frameEnd';
             i = endAt + 1;
           }
           break;
         }
         case 'frameEnd': {
-          frames.push(this.take());
           if (chunk[i] === MLLP.cr) {
             i++;
           } else {
