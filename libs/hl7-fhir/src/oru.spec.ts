@@ -71,9 +71,18 @@ describe('ORU^R01 → DiagnosticReport + Observations', () => {
       code: { coding: [{ system: 'http://loinc.org', code: '24323-8' }] },
       effectiveDateTime: '2024-05-06T10:00:00-04:00',
       issued: '2024-05-06T11:30:00-04:00',
-      basedOn: [{ type: 'ServiceRequest', identifier: { value: 'PL-1' } }],
     });
-    expect(report.extension?.[0].valueAnnotation?.text).toBe('Specimen slightly hemolyzed');
+    // R4 has no DiagnosticReport.note: the OBR NTE is the order's note, on a ServiceRequest that is
+    // only created if missing, and the report is based on it.
+    expect(report.extension).toBeUndefined();
+    const order = c.one('ServiceRequest');
+    expect(c.resolve(report.basedOn?.[0])).toBe(order);
+    expect(order.note).toEqual([{ text: 'Specimen slightly hemolyzed' }]);
+    expect(c.entry(order).request).toEqual({
+      method: 'POST',
+      url: 'ServiceRequest',
+      ifNoneExist: 'identifier=urn:meridian:id:EHR|PL-1',
+    });
     expect(report.result).toHaveLength(17);
     expect(report.presentedForm).toEqual([{ contentType: 'application/pdf', data: 'JVBERi0xLjQK' }]);
     expect(obs.every((o) => c.resolve(o.subject) === c.one('Patient'))).toBe(true);

@@ -12,7 +12,7 @@ export interface OrderGroup {
   results: ResultGroup[];
   /** Order detail segments other than OBR (RXO, ODS…): an order this library does not map. */
   otherDetail: V2Segment[];
-  /** SPM segments of the order (v2.5+ SPECIMEN groups). */
+  /** SPM segments of the order (v2.5+ SPECIMEN groups); their OBX are in `results` with `spm` set. */
   specimens: V2Segment[];
 }
 
@@ -22,6 +22,9 @@ export interface PatientGroup {
   pv1?: V2Segment;
   pv2?: V2Segment;
   dg1: V2Segment[];
+  /** Allergies and insurance of the patient (ORM_O01 PATIENT group: AL1*, INSURANCE (IN1…)*). */
+  al1: V2Segment[];
+  in1: V2Segment[];
   /** OBX outside any order. */
   results: ResultGroup[];
   orders: OrderGroup[];
@@ -31,7 +34,8 @@ const ORDER_DETAIL = new Set(['RXO', 'RXE', 'RXD', 'RXG', 'RXA', 'ODS', 'ODT', '
 
 /**
  * Groups the segments of an ORU/ORM by patient and order, leniently: an OBR right after an ORC
- * joins it, any other ORC or OBR starts a new order, OBX/NTE attach to what precedes them.
+ * joins it, any other ORC or OBR starts a new order, OBX/NTE attach to what precedes them. An OBX
+ * after an SPM belongs to that specimen (ORU_R01 SPECIMEN group: SPM, OBX*) and still to the order.
  * Orders seen before any PID are returned apart.
  */
 export function groupOrders(msg: V2Message): { patients: PatientGroup[]; orphans: OrderGroup[] } {
@@ -40,6 +44,7 @@ export function groupOrders(msg: V2Message): { patients: PatientGroup[]; orphans
   let patient: PatientGroup | undefined;
   let order: OrderGroup | undefined;
   let result: ResultGroup | undefined;
+  let spm: V2Segment | undefined;
   const newOrder = (): OrderGroup => {
     const o: OrderGroup = { notes: [], dg1: [], results: [], otherDetail: [], specimens: [] };
     (patient ? patient.orders : orphans).push(o);
@@ -48,10 +53,11 @@ export function groupOrders(msg: V2Message): { patients: PatientGroup[]; orphans
   for (const seg of msg.segments) {
     switch (seg.name) {
       case 'PID':
-        patient = { pid: seg, dg1: [], results: [], orders: [] };
+        patient = { pid: seg, dg1: [], al1: [], in1: [], results: [], orders: [] };
         patients.push(patient);
         order = undefined;
         result = undefined;
+        spm = undefined;
         break;
       case 'PD1':
       case 'PV1':
@@ -66,6 +72,7 @@ export function groupOrders(msg: V2Message): { patients: PatientGroup[]; orphans
         order = newOrder();
         order.orc = seg;
         result = undefined;
+        spm = undefined;
         break;
       case 'OBR':
         if (!(
@@ -79,16 +86,23 @@ export function groupOrders(msg: V2Message): { patients: PatientGroup[]; orphans
         }
         order.obr = seg;
         result = undefined;
+        spm = undefined;
         break;
       case 'SPM':
         if (order) order.specimens.push(seg);
+        spm = order ? seg : undefined;
+        result = undefined;
+        break;
+      case 'AL1':
+      case 'IN1':
+        if (patient && order === undefined) patient[seg.name === 'AL1' ? 'al1' : 'in1'].push(seg);
         result = undefined;
         break;
       case 'TQ1':
         if (order && !order.tq1) order.tq1 = seg;
         break;
       case 'OBX':
-        result = { obx: seg, notes: [] };
+        result = spm ? { obx: seg, notes: [], spm } : { obx: seg, notes: [] };
         if (order) order.results.push(result);
         else if (patient) patient.results.push(result);
         break;

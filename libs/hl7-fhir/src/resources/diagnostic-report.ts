@@ -2,17 +2,17 @@ import type { ConversionContext } from '../context';
 import { cwe, normaliseCode, tableConcept } from '../datatypes';
 import { REPORT_STATUS } from '../tables';
 import type { V2Segment } from '../v2-reader';
-import { buildObservation, notesOf, unknownConcept } from './observation';
-import { orderIdentifiers, orderReference } from './order-identifiers';
+import { buildObservation, unknownConcept } from './observation';
+import { orderIdentifiers } from './order-identifiers';
 import { practitionerRef } from './practitioner';
+import { buildServiceRequest } from './service-request';
 import { buildSpecimen } from './specimen';
-
-/** R5's DiagnosticReport.note, carried into R4 with the standard cross-version extension. */
-const EXT_REPORT_NOTE = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-DiagnosticReport.note';
 
 export interface ResultGroup {
   obx: V2Segment;
   notes: V2Segment[];
+  /** The SPM whose SPECIMEN group the OBX is in (an observation about that specimen). */
+  spm?: V2Segment;
 }
 
 export interface ReportInput {
@@ -24,17 +24,25 @@ export interface ReportInput {
   patient: fhir4.Reference;
   patientKey: string;
   encounter?: fhir4.Reference;
+  /** Keys used so far in this message (observations and reports): a repeat never overwrites. */
   usedKeys: Set<string>;
 }
 
 /**
- * OBR + OBX… → DiagnosticReport and its Observations. Matched on the filler number (else placer);
- * without either, keyed on patient + code + OBR-7, or the message and OBR position.
+ * OBR + OBX… → DiagnosticReport and its Observations, one report per OBR. Identifiers from OBR-3 /
+ * OBR-2, else ORC-3 / ORC-2 (IG); matched on the filler number (else placer); without either, keyed
+ * on patient + code + OBR-7, or the message and OBR position. Every Observation of the OBR (its
+ * OBSERVATION groups and the OBX of its SPECIMEN groups) is listed in `result`.
+ *
+ * OBR NTEs: R4's DiagnosticReport has no note (the R5 cross-version extension is not valid in R4),
+ * so, as the V2-to-FHIR IG maps ORC/OBR of an ORU to a ServiceRequest too, they go to that order's
+ * ServiceRequest.note. The ServiceRequest is created only if missing (conditional create on its
+ * number): a result never overwrites the order the placer's ORM wrote.
  */
 export function buildDiagnosticReport(ctx: ConversionContext, input: ReportInput): fhir4.Reference {
   const { obr, orc } = input;
-  const ids = orderIdentifiers(ctx, orc, obr);
-  const matchOn = ids.filler ?? ids.placer;
+  let ids = orderIdentifiers(ctx, orc, obr, 'OBR');
+  let matchOn = ids.filler ?? ids.placer;
   let code = cwe(ctx, obr.rep(4));
   if (code === undefined) {
     ctx.warn('MISSING_VALUE', obr.loc(4), 'universal service identifier missing; report code marked unknown');
@@ -42,12 +50,25 @@ export function buildDiagnosticReport(ctx: ConversionContext, input: ReportInput
   }
   const observed = obr.text(7);
   const codeKey = code.coding?.[0] ? `${code.coding[0].system ?? ''}|${code.coding[0].code}` : code.text;
-  const key =
-    matchOn?.system !== undefined
-      ? `${matchOn.system}|${matchOn.value}`
-      : codeKey !== undefined && observed !== undefined
-        ? `${input.patientKey}|${codeKey}|${observed}`
-        : `${input.patientKey}|message:${ctx.msg.msh.text(10) ?? ''}|${obr.loc()}`;
+  const fallbackKey =
+    codeKey !== undefined && observed !== undefined
+      ? `${input.patientKey}|${codeKey}|${observed}`
+      : `${input.patientKey}|message:${ctx.msg.msh.text(10) ?? ''}|${obr.loc()}`;
+  let key = matchOn?.system !== undefined ? `${matchOn.system}|${matchOn.value}` : fallbackKey;
+  if (input.usedKeys.has(`DiagnosticReport|${key}`)) {
+    // Two OBRs of one message with the same number (an ORC number both inherit, a sender that
+    // repeats OBR-3): each stays its own report, matched by position instead of the shared number,
+    // so neither replaces the other and no Observation is left out of a report.
+    ctx.warn(
+      'UNEXPECTED_REPETITION',
+      obr.loc(3),
+      'report number already used by an earlier OBR of this message; this report is matched by position',
+    );
+    ids = { group: ids.group };
+    matchOn = undefined;
+    key = `${input.patientKey}|message:${ctx.msg.msh.text(10) ?? ''}|${obr.loc()}`;
+  }
+  input.usedKeys.add(`DiagnosticReport|${key}`);
 
   const statusCode = normaliseCode(obr.text(25))?.toUpperCase();
   let status = statusCode !== undefined ? REPORT_STATUS[statusCode] : undefined;
@@ -62,11 +83,24 @@ export function buildDiagnosticReport(ctx: ConversionContext, input: ReportInput
   const effectiveStart = ctx.dateTime(observed, obr.loc(7));
   const effectiveEnd = ctx.dateTime(obr.text(8), obr.loc(8));
   const issued = ctx.instant(obr.text(22), obr.loc(22));
-  const basedOn = orderReference(ids);
+  const basedOn = buildServiceRequest(ctx, {
+    orc,
+    obr,
+    notes: input.notes,
+    diagnoses: [],
+    patient: input.patient,
+    patientKey: input.patientKey,
+    encounter: input.encounter,
+    identifiers: ids,
+    mode: 'create-if-missing',
+  });
 
-  const specimen = input.specimens
-    .map((spm) => buildSpecimen(ctx, spm, input.patient, key))
-    .filter((r) => r !== undefined);
+  const specimenRefs = new Map<V2Segment, fhir4.Reference>();
+  for (const spm of input.specimens) {
+    const ref = buildSpecimen(ctx, spm, input.patient, key, basedOn);
+    if (ref) specimenRefs.set(spm, ref);
+  }
+  const specimen = [...specimenRefs.values()];
   const result: fhir4.Reference[] = [];
   const presentedForm: fhir4.Attachment[] = [];
   for (const group of input.results) {
@@ -76,11 +110,17 @@ export function buildDiagnosticReport(ctx: ConversionContext, input: ReportInput
       patient: input.patient,
       encounter: input.encounter,
       basedOn,
-      specimen: specimen.length === 1 ? specimen[0] : undefined,
+      // An OBX of a SPECIMEN group is about that specimen; any other about the report's only one.
+      specimen:
+        group.spm !== undefined
+          ? specimenRefs.get(group.spm)
+          : specimen.length === 1
+            ? specimen[0]
+            : undefined,
       groupKey: key,
       effectiveFallback: effectiveStart,
       issued,
-      allowAttachment: true,
+      allowAttachment: group.spm === undefined,
       usedKeys: input.usedKeys,
     });
     if (outcome.kind === 'observation') result.push(outcome.ref);
@@ -90,11 +130,10 @@ export function buildDiagnosticReport(ctx: ConversionContext, input: ReportInput
   const interpreter = obr.rep(32)?.nested(1);
   const report: fhir4.DiagnosticReport = {
     resourceType: 'DiagnosticReport',
-    extension: notesOf(input.notes).map((valueAnnotation) => ({ url: EXT_REPORT_NOTE, valueAnnotation })),
     identifier: [ids.filler, ids.placer].filter((i) => i !== undefined),
-    basedOn: basedOn && [basedOn],
+    basedOn: [basedOn],
     status,
-    category: [tableConcept(obr.text(24), '0074')].filter((c) => c !== undefined),
+    category: [tableConcept(ctx, obr.text(24), '0074')].filter((c) => c !== undefined),
     code,
     subject: input.patient,
     encounter: input.encounter,

@@ -9,16 +9,21 @@ export interface OrderIdentifiers {
 }
 
 /**
- * Placer (ORC-2, else OBR-2), filler (ORC-3, else OBR-3) and placer group (ORC-4) numbers, typed
- * PLAC/FILL/PGN. OBR-3 does not repeat; when a sender repeats it the first is the filler number.
+ * Placer and filler numbers, typed PLAC/FILL, and the placer group number (ORC-4, PGN). Which segment
+ * wins follows the V2-to-FHIR IG: an order (ServiceRequest) takes ORC-2/ORC-3 and OBR-2/OBR-3 only
+ * when ORC's are empty; a report (DiagnosticReport) takes OBR-2/OBR-3 first, since one ORC may
+ * stand over several OBRs whose results are separate reports. OBR-3 does not repeat; when a sender
+ * repeats it the first is the filler number.
  */
 export function orderIdentifiers(
   ctx: ConversionContext,
   orc: V2Segment | undefined,
   obr: V2Segment | undefined,
+  prefer: 'ORC' | 'OBR' = 'ORC',
 ): OrderIdentifiers {
-  const placer = ei(ctx, orc?.rep(2), 'PLAC') ?? ei(ctx, obr?.rep(2), 'PLAC');
-  const filler = ei(ctx, orc?.rep(3), 'FILL') ?? ei(ctx, obr?.rep(3), 'FILL');
+  const [first, second] = prefer === 'ORC' ? [orc, obr] : [obr, orc];
+  const placer = ei(ctx, first?.rep(2), 'PLAC') ?? ei(ctx, second?.rep(2), 'PLAC');
+  const filler = ei(ctx, first?.rep(3), 'FILL') ?? ei(ctx, second?.rep(3), 'FILL');
   if (obr?.repeats(3)) {
     ctx.warn(
       'UNEXPECTED_REPETITION',

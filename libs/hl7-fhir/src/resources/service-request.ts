@@ -1,9 +1,10 @@
+import type { EntryMode } from '../bundle';
 import type { ConversionContext } from '../context';
 import { cwe, normaliseCode } from '../datatypes';
 import { ORDER_CONTROL_STATUS, ORDER_STATUS, REQUEST_PRIORITY } from '../tables';
 import type { V2Segment } from '../v2-reader';
 import { notesOf } from './observation';
-import { orderIdentifiers } from './order-identifiers';
+import { type OrderIdentifiers, orderIdentifiers } from './order-identifiers';
 import { practitionerRef } from './practitioner';
 
 export interface OrderInput {
@@ -16,7 +17,16 @@ export interface OrderInput {
   patientKey: string;
   encounter?: fhir4.Reference;
   supportingInfo?: fhir4.Reference[];
+  /** Coverages of the patient the order is placed under (ORM: IN1 of the patient). */
+  insurance?: fhir4.Reference[];
+  /** Numbers already read (a report reads OBR's first); default ORC's first, as for an order. */
+  identifiers?: OrderIdentifiers;
+  /** 'create-if-missing' when the message only reports on the order (ORU, MDM) and must not overwrite it. */
+  mode?: EntryMode;
 }
+
+/** Order control codes that say nothing about the order's status: RE (observations follow). */
+const NO_STATUS_CONTROL = new Set(['RE']);
 
 function status(orc: V2Segment | undefined): fhir4.ServiceRequest['status'] {
   const orderStatus = normaliseCode(orc?.text(5))?.toUpperCase();
@@ -31,7 +41,7 @@ function status(orc: V2Segment | undefined): fhir4.ServiceRequest['status'] {
 /** ORC + OBR (+ TQ1, NTE, DG1) → ServiceRequest, matched on the placer number (else filler). */
 export function buildServiceRequest(ctx: ConversionContext, input: OrderInput): fhir4.Reference {
   const { orc, obr, tq1 } = input;
-  const ids = orderIdentifiers(ctx, orc, obr);
+  const ids = input.identifiers ?? orderIdentifiers(ctx, orc, obr);
   const matchOn = ids.placer ?? ids.filler;
   const code = cwe(ctx, obr?.rep(4));
   // Timing: TQ1 (v2.5+), else the deprecated TQ in ORC-7 / OBR-27 (start = component 4, priority = 6).
@@ -52,6 +62,7 @@ export function buildServiceRequest(ctx: ConversionContext, input: OrderInput): 
   if (
     controlCode !== undefined &&
     ORDER_CONTROL_STATUS[controlCode] === undefined &&
+    !NO_STATUS_CONTROL.has(controlCode) &&
     orc?.text(5) === undefined
   ) {
     ctx.warn(
@@ -77,6 +88,7 @@ export function buildServiceRequest(ctx: ConversionContext, input: OrderInput): 
       ...(obr?.reps(31).map((r) => cwe(ctx, r)) ?? []),
       ...input.diagnoses.map((dg1) => cwe(ctx, dg1.rep(3))),
     ].filter((c) => c !== undefined),
+    insurance: input.insurance,
     supportingInfo: input.supportingInfo,
     note: notesOf(input.notes),
   };
@@ -87,5 +99,8 @@ export function buildServiceRequest(ctx: ConversionContext, input: OrderInput): 
     matchOn?.system !== undefined
       ? `${matchOn.system}|${matchOn.value}`
       : `${input.patientKey}|${codeKey}|message:${ctx.msg.msh.text(10) ?? ''}|${(obr ?? orc)?.loc() ?? ''}`;
-  return ctx.bundle.add(request, matchOn?.system !== undefined ? { identifier: matchOn, key } : { key });
+  return ctx.bundle.add(
+    request,
+    matchOn?.system !== undefined ? { identifier: matchOn, key, mode: input.mode } : { key },
+  );
 }

@@ -5,13 +5,15 @@ import type { V2Segment } from '../v2-reader';
 /**
  * SPM → Specimen: SPM-2 (EIP: placer ^ filler assigned ids, each an EI in subcomponents) as
  * identifiers, matched on the filler id (else placer); SPM-4 type, SPM-8 source site, SPM-17
- * collection time (DR: start ^ end), SPM-18 received. Keyed on the report and SPM-1 without ids.
+ * collection time (DR: start ^ end), SPM-18 received; `request` the order it was taken for. Keyed on
+ * the report and SPM-1 without ids.
  */
 export function buildSpecimen(
   ctx: ConversionContext,
   spm: V2Segment,
   patient: fhir4.Reference,
   reportKey: string,
+  request?: fhir4.Reference,
 ): fhir4.Reference | undefined {
   const eip = spm.rep(2);
   const ids = [2, 1]
@@ -44,6 +46,7 @@ export function buildSpecimen(
     type,
     subject: patient,
     receivedTime: ctx.dateTime(spm.text(18), spm.loc(18)),
+    request: request && [request],
     collection: {
       ...(end !== undefined && end !== start
         ? { collectedPeriod: { start, end } }
