@@ -24,11 +24,14 @@ export function convertSiu(ctx: ConversionContext, trigger: string): ConversionE
     return { code: 'MISSING_SEGMENT', location: 'SCH', reason: 'SIU message without an SCH segment' };
   const pid = msg.first('PID');
   const resources = msg.segments.filter((s) => RESOURCE_SEGMENTS.has(s.name));
+  // SIU_S12: SCH, TQ1*, NTE*, then PATIENT and RESOURCES groups: the schedule's TQ1s come before any PID.
+  const tq1: V2Segment[] = [];
   // NTEs right after SCH are about the appointment; those after resources or the patient are not.
   const notes: V2Segment[] = [];
   for (const seg of msg.segments.slice(msg.segments.indexOf(sch) + 1)) {
     if (seg.name === 'NTE') notes.push(seg);
-    else if (seg.name !== 'TQ1' && seg.name !== 'TQ2') break;
+    else if (seg.name === 'TQ1') tq1.push(seg);
+    else if (seg.name !== 'TQ2') break;
   }
 
   let pc: PatientContext | undefined;
@@ -51,7 +54,7 @@ export function convertSiu(ctx: ConversionContext, trigger: string): ConversionE
   }
   buildAppointment(
     ctx,
-    { sch, resources, notes, patient: pc?.patient, eventStatus: SIU_EVENTS[trigger] },
+    { sch, resources, notes, tq1, patient: pc?.patient, eventStatus: SIU_EVENTS[trigger] },
     pc ? `${pc.patientKey}|${fallbackKey}` : fallbackKey,
   );
   return undefined;

@@ -1,7 +1,8 @@
 import type { ConversionContext } from '../context';
 import { fromEpochMs, parseV2DateTime, toEpochMs, toFhirInstant, type V2DateTime } from '../datetime';
+import { knownCodeSystemHas } from '@meridian/fhir';
 import { cwe, cweInTable, ei, normaliseCode } from '../datatypes';
-import { V3 } from '../systems';
+import { V2_TABLE, V3 } from '../systems';
 import { APPOINTMENT_STATUS, PROVIDER_ROLE } from '../tables';
 import type { V2Rep, V2Segment } from '../v2-reader';
 import { locationRef } from './location';
@@ -13,6 +14,8 @@ export interface AppointmentInput {
   /** Resource groups: AIS, AIG, AIL, AIP segments (with their NTEs), in message order. */
   resources: V2Segment[];
   notes: V2Segment[];
+  /** TQ1 segments of the schedule (v2.5+; SCH-11 is their deprecated predecessor). */
+  tq1: V2Segment[];
   patient?: fhir4.Reference;
   /** Event-implied status (S15 cancelled, S17 entered-in-error, S26 noshow); else from SCH-25. */
   eventStatus?: fhir4.Appointment['status'];
@@ -35,11 +38,17 @@ export function appointmentIdentity(
   };
 }
 
-const APPOINTMENT_TYPES = new Set(['ROUTINE', 'WALKIN', 'CHECKUP', 'FOLLOWUP', 'EMERGENCY']);
-
+/**
+ * Duration units → minutes. HL7 v2 examples use single letters (table-less CE: M minutes, S seconds,
+ * H hours, D days, W weeks, as in the TQ duration 'M30'), ANSI/ISO+ and UCUM use 'min', 's', 'h',
+ * 'd', 'wk'; matched case-insensitively, so 'm' is minutes here, never metres or months.
+ */
 const DURATION_UNITS: Record<string, number> = {
   S: 1 / 60,
   SEC: 1 / 60,
+  SECS: 1 / 60,
+  SECOND: 1 / 60,
+  SECONDS: 1 / 60,
   M: 1,
   MIN: 1,
   MINS: 1,
@@ -55,31 +64,97 @@ const DURATION_UNITS: Record<string, number> = {
   DAYS: 1440,
   W: 10080,
   WK: 10080,
+  WEEK: 10080,
+  WEEKS: 10080,
 };
 
-/** Minutes from an amount and a unit (CE code or text; default minutes); undefined when unreadable. */
-function minutes(amount: string | undefined, unit: V2Rep | undefined): number | undefined {
-  if (amount === undefined || !/^\d+(\.\d+)?$/.test(amount)) return undefined;
-  const code = (unit?.text(1) ?? unit?.text(2))?.toUpperCase();
-  const factor = code === undefined ? 1 : DURATION_UNITS[code];
-  return factor === undefined ? undefined : Number(amount) * factor;
+/** A duration read from the message, and where, for warnings. */
+interface Duration {
+  minutes: number;
+  location: string;
 }
 
-/** TQ.3 duration 'M30', 'H1', 'S90', 'D1', 'W1'. */
-function tqDuration(text: string | undefined): number | undefined {
-  const m = text === undefined ? null : /^([SMHDW])(\d+)$/i.exec(text);
-  return m ? Number(m[2]) * (DURATION_UNITS[m[1].toUpperCase()] ?? 1) : undefined;
+/**
+ * Minutes from an amount and its unit (a CE: code, else text); undefined when the amount is not a
+ * number or the unit is not a time unit. Without a unit the amount is taken as minutes (SCH-9's
+ * and AIx duration's documented default) — never silently as seconds or hours.
+ */
+function minutes(
+  ctx: ConversionContext,
+  amount: string | undefined,
+  unit: V2Rep | undefined,
+  location: string,
+): Duration | undefined {
+  if (amount === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(amount)) {
+    ctx.warn('INVALID_NUMBER', location, 'duration is not a number; not used');
+    return undefined;
+  }
+  const code = unit?.text(1) ?? unit?.text(2);
+  const factor = code === undefined ? 1 : DURATION_UNITS[code.toUpperCase()];
+  if (factor === undefined) {
+    ctx.warn(
+      'UNMAPPED_CODE',
+      location,
+      'duration unit is not a time unit this converter reads; duration not used',
+    );
+    return undefined;
+  }
+  return { minutes: Number(amount) * factor, location };
+}
+
+/** CQ (quantity ^ units as a CE in subcomponents): TQ1-6 service duration. */
+function cqMinutes(ctx: ConversionContext, seg: V2Segment, field: number): Duration | undefined {
+  const cq = seg.rep(field);
+  return cq && minutes(ctx, cq.text(1), cq.nested(2), seg.loc(field));
+}
+
+/** TQ.3 duration: 'S90', 'M30', 'H1', 'D1', 'W1' (letter = unit, then the amount). */
+function tqDuration(ctx: ConversionContext, seg: V2Segment, field: number): Duration | undefined {
+  const text = seg.rep(field)?.text(3);
+  if (text === undefined) return undefined;
+  const m = /^([SMHDW])(\d+(?:\.\d+)?)$/i.exec(text);
+  if (m === null) {
+    ctx.warn('INVALID_VALUE', seg.loc(field, 3), 'duration is not S/M/H/D/W followed by a number; not used');
+    return undefined;
+  }
+  return { minutes: Number(m[2]) * DURATION_UNITS[m[1].toUpperCase()], location: seg.loc(field, 3) };
 }
 
 interface Timing {
   start?: V2DateTime;
   startLocation: string;
   end?: V2DateTime;
-  minutes?: number;
+  duration?: Duration;
 }
 
-/** SCH-11 (TQ: start 4, end 5, duration 3), else the first resource with a start (AIS/AIG/AIL/AIP), else SCH-9/10. */
-function timing(ctx: ConversionContext, sch: V2Segment, resources: V2Segment[]): Timing {
+/** Start field, duration field and its units field of each resource segment (v2.5 chapter 10). */
+const RESOURCE_TIMING: Record<string, [number, number, number]> = {
+  AIS: [4, 7, 8],
+  AIG: [8, 11, 12],
+  AIL: [6, 9, 10],
+  AIP: [6, 9, 10],
+};
+
+/**
+ * When the appointment is: TQ1-7 start / TQ1-8 end / TQ1-6 duration (v2.5+: TQ1 replaces SCH-11),
+ * else SCH-11 (TQ: 4 start, 5 end, 3 duration), else the first resource with a start (AIS-4, AIG-8,
+ * AIL-6, AIP-6, with that resource's duration). The duration is the timing source's own, else
+ * SCH-9 in SCH-10's units.
+ */
+function timing(ctx: ConversionContext, sch: V2Segment, tq1s: V2Segment[], resources: V2Segment[]): Timing {
+  const schDuration = () => minutes(ctx, sch.text(9), sch.rep(10), sch.loc(9));
+  for (const tq1 of tq1s) {
+    const start = ctx.parseDate(tq1.text(7), tq1.loc(7));
+    if (start) {
+      return {
+        start,
+        startLocation: tq1.loc(7),
+        end: ctx.parseDate(tq1.text(8), tq1.loc(8)),
+        duration: cqMinutes(ctx, tq1, 6) ?? schDuration(),
+      };
+    }
+  }
   const tq = sch.rep(11);
   const start = ctx.parseDate(tq?.text(4), sch.loc(11, 4));
   if (start) {
@@ -87,7 +162,7 @@ function timing(ctx: ConversionContext, sch: V2Segment, resources: V2Segment[]):
       start,
       startLocation: sch.loc(11, 4),
       end: ctx.parseDate(tq?.text(5), sch.loc(11, 5)),
-      minutes: tqDuration(tq?.text(3)) ?? minutes(sch.text(9), sch.rep(10)),
+      duration: tqDuration(ctx, sch, 11) ?? schDuration(),
     };
   }
   // Some v2.3 senders put start^end in the first two TQ components (quantity, interval): a
@@ -99,27 +174,68 @@ function timing(ctx: ConversionContext, sch: V2Segment, resources: V2Segment[]):
       start: shifted,
       startLocation: sch.loc(11, 1),
       end: parseV2DateTime(tq?.text(2)),
-      minutes: minutes(sch.text(9), sch.rep(10)),
+      duration: schDuration(),
     };
   }
-  // Start field, duration field and its units field per resource segment.
-  const fields: Record<string, [number, number, number]> = {
-    AIS: [4, 7, 8],
-    AIG: [8, 11, 12],
-    AIL: [6, 9, 10],
-    AIP: [6, 9, 10],
-  };
   for (const seg of resources) {
-    const [s, d, u] = fields[seg.name];
+    const [s, d, u] = RESOURCE_TIMING[seg.name];
     const dt = ctx.parseDate(seg.text(s), seg.loc(s));
     if (dt)
       return {
         start: dt,
         startLocation: seg.loc(s),
-        minutes: minutes(seg.text(d), seg.rep(u)) ?? minutes(sch.text(9), sch.rep(10)),
+        duration: minutes(ctx, seg.text(d), seg.rep(u), seg.loc(d)) ?? schDuration(),
       };
   }
-  return { startLocation: sch.loc(11, 4), minutes: minutes(sch.text(9), sch.rep(10)) };
+  return { startLocation: tq1s.length > 0 ? tq1s[0].loc(7) : sch.loc(11, 4), duration: schDuration() };
+}
+
+/**
+ * A code of a v2 table as the table writes it ('BOOKED' → 'Booked' in 0278), or undefined when the
+ * table does not hold it: a table's system is only used for its own codes.
+ */
+function tableCode(table: string, code: string | undefined): string | undefined {
+  if (code === undefined) return undefined;
+  const system = V2_TABLE(table);
+  const lower = code.toLowerCase();
+  return [code, code.toUpperCase(), lower.charAt(0).toUpperCase() + lower.slice(1), lower].find(
+    (c) => knownCodeSystemHas(system, c) === true,
+  );
+}
+
+/** AIx filler status (table 0278) → how that participant stands to the appointment. */
+const PARTICIPANT_STATUS: Record<string, fhir4.AppointmentParticipant['status']> = {
+  BOOKED: 'accepted',
+  STARTED: 'accepted',
+  COMPLETE: 'accepted',
+  OVERBOOK: 'accepted',
+  BLOCKED: 'accepted',
+  PENDING: 'tentative',
+  WAITLIST: 'tentative',
+  CANCELLED: 'declined',
+  DC: 'declined',
+  DELETED: 'declined',
+  NOSHOW: 'declined',
+};
+
+/** Filler status field of each resource segment. */
+const RESOURCE_STATUS: Record<string, number> = { AIS: 10, AIG: 14, AIL: 12, AIP: 12 };
+/** Allow substitution field (table 0279: No, Yes, Confirm) of each resource segment. */
+const RESOURCE_SUBSTITUTION: Record<string, number> = { AIS: 9, AIG: 13, AIL: 11, AIP: 11 };
+
+/**
+ * 'required' when the scheduler says this very resource may not be substituted (0279 'No'); a
+ * resource that may be replaced says nothing about whether the appointment needs it, so omitted.
+ */
+function participantRequired(seg: V2Segment): fhir4.AppointmentParticipant['required'] {
+  const code = normaliseCode(seg.text(RESOURCE_SUBSTITUTION[seg.name]))?.toUpperCase();
+  return code === 'NO' || code === 'N' ? 'required' : undefined;
+}
+
+function participantStatus(seg: V2Segment): fhir4.AppointmentParticipant['status'] {
+  const code = normaliseCode(seg.text(RESOURCE_STATUS[seg.name]))?.toUpperCase();
+  // A resource listed without a status of its own is booked with the appointment.
+  return (code !== undefined ? PARTICIPANT_STATUS[code] : undefined) ?? 'accepted';
 }
 
 function participantType(
@@ -133,13 +249,15 @@ function participantType(
   return concept && [concept];
 }
 
-/** SCH + AIS/AIG/AIL/AIP (+ NTE) → Appointment. */
+/** SCH (+ TQ1, NTE) + AIS/AIG/AIL/AIP → Appointment. */
 export function buildAppointment(
   ctx: ConversionContext,
   input: AppointmentInput,
   fallbackKey: string,
 ): fhir4.Reference {
-  const { sch, resources } = input;
+  const { sch } = input;
+  // A resource the filler removes from the appointment (segment action code D) takes no part in it.
+  const resources = input.resources.filter((seg) => normaliseCode(seg.text(2))?.toUpperCase() !== 'D');
   const { identifier, key, placer, filler } = appointmentIdentity(ctx, sch, fallbackKey);
   const fillerStatus = normaliseCode(sch.text(25))?.toUpperCase();
   let status =
@@ -155,11 +273,15 @@ export function buildAppointment(
     status = 'booked';
   }
 
-  const t = timing(ctx, sch, resources);
+  const t = timing(ctx, sch, input.tq1, resources);
   let start = t.start && toFhirInstant(t.start, ctx.tz);
   let end = t.end && toFhirInstant(t.end, ctx.tz);
-  if (t.start && end === undefined && t.minutes !== undefined) {
-    end = fromEpochMs(toEpochMs(t.start, ctx.tz) + t.minutes * 60000, t.start, ctx.tz);
+  if (t.start && end === undefined && t.duration !== undefined) {
+    end = fromEpochMs(toEpochMs(t.start, ctx.tz) + Math.round(t.duration.minutes * 60000), t.start, ctx.tz);
+  }
+  if (start !== undefined && end !== undefined && Date.parse(end) < Date.parse(start)) {
+    ctx.warn('INVALID_VALUE', t.startLocation, 'appointment ends before it starts; end not used');
+    end = undefined;
   }
   let requestedPeriod: fhir4.Period[] | undefined;
   if (start === undefined || end === undefined) {
@@ -172,26 +294,37 @@ export function buildAppointment(
       status = 'proposed';
     }
   }
-  const duration =
-    start !== undefined && end !== undefined && t.start
-      ? Math.round((Date.parse(end) - toEpochMs(t.start, ctx.tz)) / 60000)
-      : undefined;
+  // The duration the scheduler gave (in its units), else the span from start to end.
+  const spanMinutes =
+    start !== undefined && end !== undefined ? (Date.parse(end) - Date.parse(start)) / 60000 : undefined;
+  const duration = Math.round(t.duration?.minutes ?? spanMinutes ?? 0);
 
   const participant: fhir4.AppointmentParticipant[] = [];
-  if (input.patient) participant.push({ actor: input.patient, status: 'accepted' });
+  // The patient is who the appointment is for: never optional.
+  if (input.patient) participant.push({ actor: input.patient, required: 'required', status: 'accepted' });
   const serviceType: fhir4.CodeableConcept[] = [];
   for (const seg of resources) {
+    const participantStatusCode = participantStatus(seg);
+    const required = participantRequired(seg);
     if (seg.name === 'AIS') {
+      // A service is what is done, not who takes part: Appointment.serviceType.
       const service = cwe(ctx, seg.rep(3));
       if (service) serviceType.push(service);
     } else if (seg.name === 'AIP') {
       for (const rep of seg.reps(3)) {
         const actor = practitionerRef(ctx, rep);
-        if (actor) participant.push({ type: participantType(seg.rep(4), ctx), actor, status: 'accepted' });
+        if (actor) {
+          participant.push({
+            type: participantType(seg.rep(4), ctx),
+            actor,
+            required,
+            status: participantStatusCode,
+          });
+        }
       }
     } else if (seg.name === 'AIL') {
       const actor = locationRef(ctx, seg.rep(3));
-      if (actor) participant.push({ actor, status: 'accepted' });
+      if (actor) participant.push({ actor, required, status: participantStatusCode });
     } else if (seg.name === 'AIG') {
       const resource = cwe(ctx, seg.rep(3));
       const display = resource?.text ?? resource?.coding?.[0]?.display ?? resource?.coding?.[0]?.code;
@@ -200,7 +333,8 @@ export function buildAppointment(
         participant.push({
           type: type && [type],
           actor: display !== undefined ? { display } : undefined,
-          status: 'accepted',
+          required,
+          status: participantStatusCode,
         });
       }
     }
@@ -213,26 +347,43 @@ export function buildAppointment(
   const cancelled = status === 'cancelled' || status === 'noshow';
   // SCH-6 is the reason for the scheduling event: for a cancellation, why it was cancelled.
   const eventReason = cwe(ctx, sch.rep(6));
-  // SCH-7: a table 0276 code (ROUTINE, WALKIN, CHECKUP, FOLLOWUP, EMERGENCY) is the appointment type
-  // FHIR binds to that table; anything else is the clinical reason for the visit.
+  // SCH-7 appointment reason: a table 0276 code (ROUTINE, WALKIN, CHECKUP, FOLLOWUP, EMERGENCY) is
+  // the appointment type FHIR binds to that table; anything else is the clinical reason for the visit.
+  // SCH-8 appointment type (table 0277: Normal, Tentative, Complete) is the type otherwise.
   const reason = sch.rep(7);
-  const reasonCode = normaliseCode(reason?.text(1))?.toUpperCase();
-  const isType = reasonCode !== undefined && APPOINTMENT_TYPES.has(reasonCode);
+  const reasonTypeCode = tableCode('0276', normaliseCode(reason?.text(1)));
+  const schType = sch.rep(8);
+  const schTypeCode = tableCode('0277', normaliseCode(schType?.text(1)));
+  const appointmentType =
+    reasonTypeCode !== undefined
+      ? tableConceptOf(reason, '0276', reasonTypeCode)
+      : schTypeCode !== undefined
+        ? tableConceptOf(schType, '0277', schTypeCode)
+        : cwe(ctx, schType);
   const comments = notesOf(input.notes).map((n) => n.text);
+  // SCH-26/SCH-27 (v2.5+): the order the appointment fulfils, referenced by its number only, so
+  // the schedule never overwrites the order the placer wrote.
+  const orderNumber = ei(ctx, sch.rep(26), 'PLAC') ?? ei(ctx, sch.rep(27), 'FILL');
   const appointment: fhir4.Appointment = {
     resourceType: 'Appointment',
     identifier: [filler, placer].filter((i) => i !== undefined),
     status,
     cancelationReason: cancelled ? eventReason : undefined,
     serviceType,
-    appointmentType: isType ? cweInTable(ctx, reason, '0276') : undefined,
-    reasonCode: isType ? undefined : [cwe(ctx, reason)].filter((c) => c !== undefined),
+    appointmentType,
+    reasonCode: reasonTypeCode !== undefined ? undefined : [cwe(ctx, reason)].filter((c) => c !== undefined),
+    basedOn: orderNumber && [{ type: 'ServiceRequest', identifier: orderNumber }],
     start,
     end,
-    minutesDuration: duration !== undefined && duration > 0 ? duration : undefined,
+    minutesDuration: duration > 0 ? duration : undefined,
     comment: comments.length > 0 ? comments.join('\n') : undefined,
     participant,
     requestedPeriod,
   };
   return ctx.bundle.add(appointment, identifier ? { identifier, key } : { key });
+}
+
+/** A CWE whose code the table holds, written in the table's system with the table's spelling. */
+function tableConceptOf(rep: V2Rep | undefined, table: string, code: string): fhir4.CodeableConcept {
+  return { coding: [{ system: V2_TABLE(table), code, display: rep?.text(2) }] };
 }
