@@ -95,11 +95,19 @@ describe('ORM^O01 → ServiceRequest', () => {
     expect(validateFhirResource(c.bundle).valid).toBe(true);
   });
 
-  it('a PV1 with neither visit number nor admit time writes no Encounter (it could not be matched again)', () => {
-    const c2 = convertText(er7(MSH, PID, seg('PV1', { 2: 'O', 7: '99^DOC^A' }), ...ORDER.slice(0, 2)));
-    expect(c2.all('Encounter')).toHaveLength(0);
-    expect(c2.one('ServiceRequest').encounter).toBeUndefined();
-    expect(c2.warnings).toContainEqual(expect.objectContaining({ code: 'SEGMENT_SKIPPED', location: 'PV1' }));
+  it('a PV1 with neither visit number nor admit time is the visit of this message only: same message, same Encounter', () => {
+    const text = er7(MSH, PID, seg('PV1', { 2: 'O', 7: '99^DOC^A' }), ...ORDER.slice(0, 2));
+    const c2 = convertText(text);
+    const encounter = c2.one('Encounter');
+    expect(c2.resolve(c2.one('ServiceRequest').encounter)).toBe(encounter);
+    expect(c2.entry(encounter).request).toEqual({ method: 'PUT', url: `Encounter/${encounter.id}` });
+    expect(convertText(text).one('Encounter').id).toBe(encounter.id);
+    // Another message cannot be told to be the same visit: it writes its own Encounter.
+    const other = convertText(text.replace('|O-1|', '|O-2|'));
+    expect(other.one('Encounter').id).not.toBe(encounter.id);
+    expect(c2.warnings).not.toContainEqual(
+      expect.objectContaining({ code: 'SEGMENT_SKIPPED', location: 'PV1' }),
+    );
   });
 
   it('status from ORC-5, else ORC-1', () => {
@@ -187,7 +195,13 @@ describe('ServiceRequest → ORM^O01', () => {
       status: 'revoked',
       intent: 'order',
       subject: { reference: 'Patient/1' },
-      identifier: [{ system: 'urn:oid:1.2.3', value: 'A|B^C~D\\E&F', type: { coding: [{ code: 'PLAC' }] } }],
+      identifier: [
+        {
+          system: 'urn:oid:2.16.840.1.113883.19.5',
+          value: 'A|B^C~D\\E&F',
+          type: { coding: [{ code: 'PLAC' }] },
+        },
+      ],
       code: { text: 'Free text ^ with | delimiters' },
       note: [{ text: 'two\nlines' }],
       requester: { display: 'Dr Who' },
@@ -203,7 +217,7 @@ describe('ServiceRequest → ORM^O01', () => {
     expect(parsed.message.get('ORC-1')).toBe('CA');
     expect(parsed.message.get('ORC-5')).toBe('CA');
     expect(parsed.message.get('ORC-2')).toBe('A|B^C~D\\E&F');
-    expect(parsed.message.get('ORC-2.3')).toBe('1.2.3');
+    expect(parsed.message.get('ORC-2.3')).toBe('2.16.840.1.113883.19.5');
     expect(parsed.message.get('ORC-2.4')).toBe('ISO');
     expect(parsed.message.get('OBR-4.2')).toBe('Free text ^ with | delimiters');
     expect(parsed.message.get('NTE-3')).toBe('two\nlines');
@@ -213,7 +227,7 @@ describe('ServiceRequest → ORM^O01', () => {
     const back = convertText(text);
     expect(back.one('ServiceRequest')).toMatchObject({
       status: 'revoked',
-      identifier: [{ system: 'urn:oid:1.2.3', value: 'A|B^C~D\\E&F' }],
+      identifier: [{ system: 'urn:oid:2.16.840.1.113883.19.5', value: 'A|B^C~D\\E&F' }],
       code: { text: 'Free text ^ with | delimiters' },
     });
   });

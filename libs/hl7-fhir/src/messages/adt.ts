@@ -3,6 +3,7 @@ import { buildAllergy } from '../resources/allergy-intolerance';
 import { buildCoverage } from '../resources/coverage';
 import type { EncounterStatus } from '../resources/encounter';
 import { buildObservation } from '../resources/observation';
+import { buildProcedure } from '../resources/procedure';
 import { buildRelatedPerson } from '../resources/related-person';
 import { type ConversionError, isConversionError } from '../types';
 import type { V2Segment } from '../v2-reader';
@@ -68,6 +69,8 @@ export function convertAdt(ctx: ConversionContext, trigger: string): ConversionE
   for (const nk1 of msg.all('NK1')) buildRelatedPerson(ctx, nk1, patient, patientKey);
   for (const al1 of msg.all('AL1')) buildAllergy(ctx, al1, patient, patientKey);
   for (const in1 of msg.all('IN1')) buildCoverage(ctx, in1, patient, patientKey);
+  for (const pr1 of msg.all('PR1'))
+    buildProcedure(ctx, { pr1, patient, patientKey, encounter, encounterKey });
   const usedKeys = new Set<string>();
   for (const group of resultGroups(msg.segments)) {
     buildObservation(ctx, {

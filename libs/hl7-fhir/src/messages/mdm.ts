@@ -1,7 +1,9 @@
 import type { ConversionContext } from '../context';
 import { buildDocumentReference, documentContent } from '../resources/document-reference';
+import { buildServiceRequest } from '../resources/service-request';
 import { type ConversionError, isConversionError } from '../types';
 import { resultGroups } from './adt';
+import { groupOrders } from './order-groups';
 import { buildPatientContext } from './patient-context';
 
 /**
@@ -38,6 +40,24 @@ export function convertMdm(ctx: ConversionContext, trigger: string): ConversionE
     },
   );
   if (isConversionError(pc)) return pc;
+  // MDM_T02 COMMON_ORDER groups (ORC, TQ1*, OBR, NTE*) before TXA: the orders the document is
+  // about. Each is a ServiceRequest created only if missing (an MDM never overwrites the order
+  // the placer wrote), listed in DocumentReference.context.related.
+  const related = (groupOrders(msg).patients[0]?.orders ?? [])
+    .filter((order) => order.orc !== undefined || order.obr !== undefined)
+    .map((order) =>
+      buildServiceRequest(ctx, {
+        orc: order.orc,
+        obr: order.obr,
+        tq1: order.tq1,
+        notes: order.notes,
+        diagnoses: [],
+        patient: pc.patient,
+        patientKey: pc.patientKey,
+        encounter: pc.encounter,
+        mode: 'create-if-missing',
+      }),
+    );
   buildDocumentReference(
     ctx,
     {
@@ -47,6 +67,7 @@ export function convertMdm(ctx: ConversionContext, trigger: string): ConversionE
       patientKey: pc.patientKey,
       encounter: pc.encounter,
       trigger,
+      related,
     },
     content,
   );

@@ -1,11 +1,17 @@
 import type { ConversionContext } from '../context';
+import { buildAllergy } from '../resources/allergy-intolerance';
+import { buildCoverage } from '../resources/coverage';
 import { buildObservation } from '../resources/observation';
 import { buildServiceRequest } from '../resources/service-request';
 import type { ConversionError } from '../types';
 import { groupOrders } from './order-groups';
 import { forEachOrderPatient } from './patient-context';
 
-/** ORM^O01: each ORC (+ OBR) → ServiceRequest; OBX under an order → Observations it cites as supportingInfo. */
+/**
+ * ORM^O01: each ORC (+ OBR) → ServiceRequest; OBX under an order → Observations it cites as
+ * supportingInfo. The patient's AL1 → AllergyIntolerance and IN1 → Coverage (ORM_O01 PATIENT group),
+ * cited by each of the patient's orders (supportingInfo, insurance): what the filler needs to know.
+ */
 export function convertOrm(ctx: ConversionContext): ConversionError | undefined {
   const grouped = groupOrders(ctx.msg);
   const { patients } = grouped;
@@ -25,6 +31,12 @@ export function convertOrm(ctx: ConversionContext): ConversionError | undefined 
     grouped,
     (o) => o.orc ?? o.obr,
     (group, pc) => {
+      const allergies = group.al1
+        .map((al1) => buildAllergy(ctx, al1, pc.patient, pc.patientKey))
+        .filter((r) => r !== undefined);
+      const insurance = group.in1
+        .map((in1) => buildCoverage(ctx, in1, pc.patient, pc.patientKey))
+        .filter((r) => r !== undefined);
       for (const order of group.orders) {
         if (order.obr === undefined && order.otherDetail.length > 0) {
           ctx.warn(
@@ -56,7 +68,8 @@ export function convertOrm(ctx: ConversionContext): ConversionError | undefined 
           patient: pc.patient,
           patientKey: pc.patientKey,
           encounter: pc.encounter,
-          supportingInfo,
+          supportingInfo: [...supportingInfo, ...allergies],
+          insurance,
         });
       }
     },

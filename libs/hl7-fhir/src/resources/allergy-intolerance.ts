@@ -1,9 +1,21 @@
 import type { ConversionContext } from '../context';
 import { cwe, normaliseCode } from '../datatypes';
-import { ALLERGY_CATEGORY, ALLERGY_CRITICALITY } from '../tables';
+import { ALLERGY_CATEGORY } from '../tables';
 import type { V2Segment } from '../v2-reader';
+import { unknownConcept } from './observation';
 
 const CLINICAL = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical';
+
+/**
+ * AL1-4 allergy severity (table 0128) → reaction.severity (V2-to-FHIR IG). U (unknown) says
+ * nothing, so no severity is written. Severity is how bad the reaction was, not criticality (the
+ * risk of a future one), which AL1 does not give.
+ */
+const SEVERITY: Record<string, fhir4.AllergyIntoleranceReaction['severity']> = {
+  SV: 'severe',
+  MO: 'moderate',
+  MI: 'mild',
+};
 
 /** AL1 → AllergyIntolerance (`PUT AllergyIntolerance/<id>`, id from patient + allergen). */
 export function buildAllergy(
@@ -19,7 +31,11 @@ export function buildAllergy(
   }
   const type = normaliseCode(al1.text(2))?.toUpperCase();
   const category = type !== undefined ? ALLERGY_CATEGORY[type] : undefined;
-  const severity = normaliseCode(al1.text(4))?.toUpperCase();
+  const severityCode = normaliseCode(al1.text(4))?.toUpperCase();
+  const severity = severityCode !== undefined ? SEVERITY[severityCode] : undefined;
+  if (severityCode !== undefined && severity === undefined && severityCode !== 'U') {
+    ctx.warn('UNMAPPED_CODE', al1.loc(4), 'allergy severity is not in HL7 table 0128; not mapped');
+  }
   const manifestation = al1
     .reps(5)
     .map((r) => r.wholeText())
@@ -29,11 +45,14 @@ export function buildAllergy(
     resourceType: 'AllergyIntolerance',
     clinicalStatus: { coding: [{ system: CLINICAL, code: 'active', display: 'Active' }] },
     category: category && [category],
-    criticality: severity !== undefined ? ALLERGY_CRITICALITY[severity] : undefined,
     code,
     patient,
     onsetDateTime: ctx.dateTime(al1.text(6), al1.loc(6)),
-    reaction: manifestation.length > 0 ? [{ manifestation }] : undefined,
+    // A reaction needs a manifestation (1..*): a severity without AL1-5 gets an unknown one.
+    reaction:
+      manifestation.length > 0 || severity !== undefined
+        ? [{ manifestation: manifestation.length > 0 ? manifestation : [unknownConcept()], severity }]
+        : undefined,
   };
   const allergen = code.coding?.[0]
     ? `${code.coding[0].system ?? ''}|${code.coding[0].code}`

@@ -1,7 +1,7 @@
 import type { ConversionContext } from '../context';
 import { parseV2DateTime, toFhirInstant } from '../datetime';
-import { ei, identifier, normaliseCode } from '../datatypes';
-import { V2_TABLE, V3 } from '../systems';
+import { ei, identifier, normaliseCode, tableCoding } from '../datatypes';
+import { V3 } from '../systems';
 import { DOC_AVAILABILITY, DOC_STATUS, DOCUMENT_TYPE_LOINC } from '../tables';
 import type { V2Segment } from '../v2-reader';
 import type { ResultGroup } from './diagnostic-report';
@@ -18,6 +18,8 @@ export interface DocumentInput {
   patientKey: string;
   encounter?: fhir4.Reference;
   trigger: string;
+  /** The orders the document is about (MDM ORC/OBR). */
+  related?: fhir4.Reference[];
 }
 
 const TEXT_TYPES = new Set(['TX', 'FT', 'ST', 'CE', 'CWE']);
@@ -133,7 +135,7 @@ export function buildDocumentReference(
       typeCode !== undefined
         ? {
             coding: [
-              { system: V2_TABLE('0270'), code: typeCode, display: txa.rep(2)?.text(2) },
+              tableCoding(ctx, '0270', typeCode, txa.rep(2)?.text(2))!,
               ...(loinc ? [{ system: 'http://loinc.org', ...loinc }] : []),
             ],
           }
@@ -157,6 +159,7 @@ export function buildDocumentReference(
     content,
     context: {
       encounter: input.encounter && [input.encounter],
+      related: input.related,
       period: activity !== undefined ? { start: activity } : undefined,
     },
   };

@@ -1,7 +1,7 @@
 import type { EntryMode } from '../bundle';
 import type { ConversionContext } from '../context';
-import { cwe, cx, tableConcept } from '../datatypes';
-import { V2_TABLE, V3 } from '../systems';
+import { cwe, cx, tableCoding, tableConcept } from '../datatypes';
+import { V3 } from '../systems';
 import { ENCOUNTER_CLASS } from '../tables';
 import type { V2Segment } from '../v2-reader';
 import { locationRef } from './location';
@@ -41,24 +41,54 @@ export interface EncounterIdentity {
 }
 
 /**
- * The identity an Encounter is matched on: PV1-19 visit number; else the patient and admit time
- * (PV1-44); else the patient and `fallbackKey` (ADT: the message; SIU: the appointment). undefined
- * when none applies: the visit cannot be told apart from any other.
+ * The identity an Encounter is matched on, across messages: PV1-19 visit number, else PV1-50
+ * alternate visit id (both conditional updates on the identifier); else the patient and admit time
+ * (PV1-44); else the patient and `fallbackKey` (an ADT visit event: its message; SIU: the
+ * appointment); else the patient and this message's PV1 (control id + position). That last one is
+ * the visit of this message only — a resend writes the same Encounter, another message without
+ * number or admit time writes its own — since nothing else in a PV1 tells two visits apart
+ * (a clinic location and a class repeat across visits). undefined never: every PV1 that describes a
+ * visit gives an Encounter.
  */
 export function encounterIdentity(
   ctx: ConversionContext,
   pv1: V2Segment,
   patientKey: string,
   fallbackKey: string | undefined,
-): EncounterIdentity | undefined {
-  const visit = pv1.rep(19);
-  const identifier = visit && cx(ctx, visit, pv1.loc(19), 'VN');
-  if (identifier?.system !== undefined && identifier.value !== undefined) {
-    return { identifier, key: `${identifier.system}|${identifier.value}` };
+): EncounterIdentity {
+  for (const field of [19, 50]) {
+    const visit = pv1.rep(field);
+    const identifier = visit && cx(ctx, visit, pv1.loc(field), field === 19 ? 'VN' : undefined);
+    if (identifier?.system !== undefined && identifier.value !== undefined) {
+      return { identifier, key: `${identifier.system}|${identifier.value}` };
+    }
   }
   const admit = pv1.text(44);
   if (admit !== undefined) return { key: `${patientKey}|${admit}` };
-  return fallbackKey === undefined ? undefined : { key: `${patientKey}|${fallbackKey}` };
+  if (fallbackKey !== undefined) return { key: `${patientKey}|${fallbackKey}` };
+  return { key: `${patientKey}|message:${ctx.msg.msh.text(10) ?? ''}|${pv1.loc()}` };
+}
+
+/**
+ * Encounter.status per the V2-to-FHIR IG: a discharge time (PV1-45) means the visit is finished,
+ * whatever the event (A08 and non-ADT messages included), except for an event that cancels (A11)
+ * or undoes a discharge (A13): the PV1-45 it carries is the one being withdrawn. Otherwise the
+ * event's status; without one, a pre-admit class (PV1-2 P) is planned, an admit time (PV1-44)
+ * in-progress, anything else unknown.
+ */
+function encounterStatus(
+  ctx: ConversionContext,
+  pv1: V2Segment,
+  eventStatus: EncounterStatus,
+  start: string | undefined,
+  end: string | undefined,
+): fhir4.Encounter['status'] {
+  const withdrawn = ctx.trigger === 'A11' || ctx.trigger === 'A13';
+  if (withdrawn && eventStatus !== undefined) return eventStatus;
+  if (end !== undefined) return 'finished';
+  if (eventStatus !== undefined) return eventStatus;
+  if (pv1.text(2)?.toUpperCase() === 'P') return 'planned';
+  return start !== undefined ? 'in-progress' : 'unknown';
 }
 
 /** PV1 (+ PV2) → Encounter. */
@@ -70,8 +100,7 @@ export function buildEncounter(ctx: ConversionContext, input: EncounterInput): E
   }
   const start = ctx.dateTime(pv1.text(44), pv1.loc(44));
   const end = ctx.dateTime(pv1.text(45), pv1.loc(45));
-  const status =
-    input.status ?? (end !== undefined ? 'finished' : start !== undefined ? 'in-progress' : 'unknown');
+  const status = encounterStatus(ctx, pv1, input.status, start, end);
 
   const location: fhir4.EncounterLocation[] = [];
   const current = locationRef(ctx, pv1.rep(3));
@@ -101,7 +130,7 @@ export function buildEncounter(ctx: ConversionContext, input: EncounterInput): E
   const mapped = classCode !== undefined ? ENCOUNTER_CLASS[classCode] : undefined;
   let encounterClass: fhir4.Coding;
   if (mapped) encounterClass = { system: V3('ActCode'), ...mapped };
-  else if (classCode !== undefined) encounterClass = { system: V2_TABLE('0004'), code: classCode };
+  else if (classCode !== undefined) encounterClass = tableCoding(ctx, '0004', classCode)!;
   else encounterClass = { system: V3('NullFlavor'), code: 'UNK', display: 'unknown' };
 
   const preAdmit = pv1.rep(5);
@@ -110,8 +139,8 @@ export function buildEncounter(ctx: ConversionContext, input: EncounterInput): E
     identifier: identifier && [identifier],
     status,
     class: encounterClass,
-    type: [tableConcept(pv1.text(4), '0007')].filter((t) => t !== undefined),
-    serviceType: tableConcept(pv1.text(10), '0069'),
+    type: [tableConcept(ctx, pv1.text(4), '0007')].filter((t) => t !== undefined),
+    serviceType: tableConcept(ctx, pv1.text(10), '0069'),
     subject: patient,
     participant,
     appointment: input.appointment && [input.appointment],
@@ -123,9 +152,9 @@ export function buildEncounter(ctx: ConversionContext, input: EncounterInput): E
     diagnosis: input.diagnosis,
     hospitalization: {
       preAdmissionIdentifier: preAdmit && cx(ctx, preAdmit, pv1.loc(5)),
-      admitSource: tableConcept(pv1.text(14), '0023'),
-      reAdmission: tableConcept(pv1.text(13), '0092'),
-      dischargeDisposition: tableConcept(pv1.text(36), '0112'),
+      admitSource: tableConcept(ctx, pv1.text(14), '0023'),
+      reAdmission: tableConcept(ctx, pv1.text(13), '0092'),
+      dischargeDisposition: tableConcept(ctx, pv1.text(36), '0112'),
     },
     location,
   };
