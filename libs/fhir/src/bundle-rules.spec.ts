@@ -140,6 +140,8 @@ describe('fullUrl and urn:uuid references', () => {
     expect(findings(bundle)).toEqual([
       ['Bundle.entry[12].fullUrl', 'bdl-8'],
       ['Bundle.entry[13].fullUrl', 'bundle-fullurl'],
+      // A urn:uuid uri that is not a lowercase UUID is also a format error (HAPI: DT_UUID_Valid).
+      ['Bundle.entry[13].fullUrl', 'format'],
     ]);
   });
 

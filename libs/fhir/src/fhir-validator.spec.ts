@@ -59,8 +59,7 @@ describe('validateFhirResource on valid resources', () => {
     };
     const observation = {
       ...fixtures.observationString(),
-      status: undefined,
-      _status: { extension: [absent()] },
+      note: [{ _text: { extension: [absent()] } }],
       subject: { reference: 'Patient?identifier=urn:oid:1.2.36.146.595.217.0.1|MRN-4711' },
       valueString: undefined,
       valueQuantity: { value: 1, comparator: '<' },

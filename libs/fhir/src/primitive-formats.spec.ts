@@ -1,4 +1,4 @@
-import { checkPrimitive, compareDateTimes } from './primitive-formats';
+import { checkPrimitive, compareDateTimes, isAbsoluteUri, isAcceptedOid } from './primitive-formats';
 
 type Case = [type: string, value: unknown];
 
@@ -22,11 +22,15 @@ const valid: Case[] = [
   ['id', 'a-Z.0'],
   ['id', 'x'.repeat(64)],
   ['uri', 'http://hl7.org/fhir'],
-  ['uri', 'urn:oid:1.2.3'],
+  ['uri', 'urn:oid:1.2.3.4'],
+  ['uri', 'urn:uuid:c757873d-ec9a-4326-a141-556f43239520#frag'],
+  ['uri', 'ldap:cn=x'],
   ['url', 'https://example.org/fhir/Patient?identifier=a|b'],
   ['canonical', 'http://hl7.org/fhir/ValueSet/administrative-gender|4.0.1'],
+  ['canonical', '#vs1'],
   ['oid', 'urn:oid:2.16.840.1.113883'],
-  ['oid', 'urn:oid:1.0.3'],
+  ['oid', 'urn:oid:1.0.3.1'],
+  ['oid', 'urn:oid:1.3'],
   ['uuid', 'urn:uuid:c757873d-ec9a-4326-a141-556f43239520'],
   ['date', '2024'],
   ['date', '2024-02'],
@@ -73,6 +77,14 @@ const invalid: [...Case, rule: string][] = [
   ['url', 'https://example.org/\t', 'format'],
   ['canonical', 'a b', 'format'],
   ['oid', '1.2.3', 'format'],
+  ['oid', 'urn:oid:1.2.3', 'format'],
+  ['uri', 'urn:oid:2.4', 'format'],
+  ['uri', 'oid:2.16.840.1.113883', 'format'],
+  ['uri', 'uuid:c757873d-ec9a-4326-a141-556f43239520', 'format'],
+  ['uri', 'urn:uuid:not-a-uuid', 'format'],
+  ['url', 'urn:oid:2.999', 'format'],
+  ['canonical', 'ValueSet/x', 'format'],
+  ['canonical', 'urn:uuid:C757873D-EC9A-4326-A141-556F43239520|1', 'format'],
   ['oid', 'urn:oid:3.1', 'format'],
   ['oid', 'urn:oid:1.02', 'format'],
   ['uuid', 'c757873d-ec9a-4326-a141-556f43239520', 'format'],
@@ -147,4 +159,57 @@ describe('compareDateTimes', () => {
   ] as const)('orders %s and %s as %s', (a, b, expected) => {
     expect(compareDateTimes(a, b)).toBe(expected);
   });
+});
+
+// Each case was sent to HAPI FHIR 8.8's $validate (org.hl7.fhir.validation 6.7.9) as Identifier.system
+// `urn:oid:<case>`: "OIDs must be valid" for the refused ones. The rule (InstanceValidator): the
+// ITU-T syntax, and a last arc after position 4 or a start of `1.3`.
+describe('isAcceptedOid (as HAPI FHIR accepts OIDs)', () => {
+  it.each([
+    '2.16.840.1',
+    '2.16.840.1.113883.19',
+    '1.2.840.113619.6.1',
+    '1.3.6.1.4.1.21367',
+    '2.25.1234',
+    '2.39.1',
+    '0.39.1',
+    '1.40.1',
+    '2.999.1',
+    '2.10.1',
+    '2.51.1.3',
+  ])('accepts %s', (oid) => expect(isAcceptedOid(oid)).toBe(true));
+
+  it.each([
+    '2.4',
+    '0.1',
+    '1.2',
+    '1.2.3',
+    '2.999',
+    '2.40',
+    '0.40',
+    '2.1.1',
+    '2.16',
+    '3.1',
+    '1',
+    '1.02.3',
+    '2.16.840.01',
+    '0.0',
+    '2.16.840.1.',
+  ])('refuses %s', (oid) => expect(isAcceptedOid(oid)).toBe(false));
+});
+
+// HAPI's Utilities.isAbsoluteUrl, as measured on Extension.url.
+describe('isAbsoluteUri (as HAPI FHIR judges Extension.url)', () => {
+  it.each([
+    'http://x/y',
+    'https://meridian.example/x',
+    'urn:x',
+    'x:y',
+    'mailto:a@b.c',
+    'file:///x',
+    'http:x',
+  ])('accepts %s', (url) => expect(isAbsoluteUri(url)).toBe(true));
+  it.each(['a/b', '#foo', 'HTTP://X/y', 'foo', 'x:', 'x:a b'])('refuses %s', (url) =>
+    expect(isAbsoluteUri(url)).toBe(false),
+  );
 });

@@ -119,11 +119,9 @@ export function checkPrimitive(type: string, value: unknown): PrimitiveProblem |
     case 'uri':
     case 'url':
     case 'canonical':
-      return URI_RE.test(value) ? undefined : format(type, ' (whitespace)');
     case 'oid':
-      return OID_RE.test(value) ? undefined : format(type);
     case 'uuid':
-      return UUID_RE.test(value) ? undefined : format(type);
+      return checkUri(value, type);
     case 'date':
       return checkDate(value, type, DATE_RE);
     case 'dateTime':
@@ -139,6 +137,71 @@ export function checkPrimitive(type: string, value: unknown): PrimitiveProblem |
     default:
       return undefined;
   }
+}
+
+// HAPI FHIR's rules for every uri-like value (InstanceValidator, org.hl7.fhir.validation 6.7): no
+// `oid:`/`uuid:` without `urn:`, a `urn:oid:` is an OID it accepts, a `urn:uuid:` a lowercase UUID,
+// a canonical absolute or `#fragment`; the `oid` and `uuid` types are their urn forms.
+function checkUri(value: string, type: string): PrimitiveProblem | undefined {
+  if (!URI_RE.test(value)) return format(type, ' (whitespace)');
+  if (value.startsWith('oid:')) return format(type, ' (an OID is written urn:oid:)');
+  if (value.startsWith('uuid:')) return format(type, ' (a UUID is written urn:uuid:)');
+  if (value.startsWith('urn:oid:')) {
+    if (!isAcceptedOid(value.slice(8))) return format(type, ' (not a valid OID)');
+  } else if (type === 'oid') {
+    return format(type, ' (must start with urn:oid:)');
+  }
+  if (value.startsWith('urn:uuid:')) {
+    let uuid = value;
+    const fragment = uuid.indexOf('#');
+    if (fragment >= 0) uuid = uuid.slice(0, fragment);
+    const version = type === 'canonical' ? uuid.lastIndexOf('|') : -1;
+    if (version >= 0) uuid = uuid.slice(0, version);
+    if (!UUID_RE.test(uuid)) return format(type, ' (not a lowercase UUID)');
+  } else if (type === 'uuid') {
+    return format(type, ' (must start with urn:uuid:)');
+  }
+  if (type === 'canonical' && !value.startsWith('#') && !isAbsoluteUri(value)) {
+    return format(type, ' (must be absolute or a #fragment)');
+  }
+  return undefined;
+}
+
+const OID_DIGITS_RE = /^[0-2](\.(0|[1-9][0-9]*))+$/;
+
+/**
+ * An OID (without `urn:oid:`) as HAPI FHIR accepts it: the ITU-T syntax, and either a last arc
+ * after position 4 or under 1.3. So `2.16.840.1` and `1.3.6` pass, `2.4`, `1.2.3` and `2.999` do not
+ * (HAPI: "OIDs must be valid").
+ */
+export function isAcceptedOid(oid: string): boolean {
+  return OID_DIGITS_RE.test(oid) && (oid.lastIndexOf('.') >= 4 || oid.startsWith('1.3'));
+}
+
+const TOKEN_RE = /^[A-Za-z][A-Za-z0-9_[\]]*$/;
+const ISO_URN_PREFIXES = [
+  'urn:iso:',
+  'urn:iso-iec:',
+  'urn:iso-cie:',
+  'urn:iso-astm:',
+  'urn:iso-ieee:',
+  'urn:iec:',
+];
+
+/**
+ * An absolute URI as HAPI FHIR judges it (Utilities.isAbsoluteUrl): a lowercase scheme token (or
+ * http, https, urn) before the first `:`, then something without a space. `HTTP://x`, `a/b` and
+ * `#x` are not.
+ */
+export function isAbsoluteUri(value: string): boolean {
+  const colon = value.indexOf(':');
+  if (colon < 0) return false;
+  const scheme = value.slice(0, colon);
+  const rest = value.slice(colon + 1);
+  const schemeOk =
+    (TOKEN_RE.test(scheme) && scheme === scheme.toLowerCase()) ||
+    ISO_URN_PREFIXES.some((prefix) => value.startsWith(prefix));
+  return schemeOk && rest.length > 0 && !rest.includes(' ');
 }
 
 export function isUuidUrn(value: string): boolean {

@@ -1,4 +1,11 @@
 import { type BundleScope, checkBundle, isPlainObject, type JsonObject } from './bundle-rules';
+import {
+  contextAllows,
+  coreExtension,
+  extensionValueType,
+  isAbsoluteExtensionUrl,
+  isCrossVersionExtensionUrl,
+} from './extension-rules';
 import type { FhirIssue, FhirIssueSeverity } from './fhir-issue';
 import {
   checkPrimitive,
@@ -8,6 +15,7 @@ import {
 } from './primitive-formats';
 import type { ElementDef, ElementIndex, R4Definitions } from './r4-definitions';
 import { parseReference } from './reference';
+import { knownCodeSystemHas } from './terminology/code-systems';
 
 // One pass over a resource, driven by the R4 definitions: every element is looked up, its JSON
 // shape, cardinality, type, format and required binding checked, then the rules that need an
@@ -41,6 +49,12 @@ export class ResourceWalker {
   private bundle: BundleScope | undefined;
   private container: ContainerScope = { contained: NO_CONTAINED, insideContained: false };
   private depth = 0;
+  // The element about to be walked by object(), for extension contexts: the type that defines it
+  // and its name there (`HumanName`, `family`), and for the `_name` of a primitive its type. Set
+  // just before the call and read once at its start, so nothing is allocated per element.
+  private ownerIndex: ElementIndex | undefined;
+  private ownerName = '';
+  private primitiveType: string | undefined;
 
   constructor(private readonly defs: R4Definitions) {
     const element = defs.typeIndex('Element');
@@ -101,6 +115,11 @@ export class ResourceWalker {
       return;
     }
     this.depth++;
+    const ownerIndex = this.ownerIndex;
+    const ownerName = this.ownerName;
+    const primitiveType = this.primitiveType;
+    this.ownerIndex = undefined;
+    this.primitiveType = undefined;
     let hasChildren = false;
     let choices: Map<string, string> | undefined;
     for (const key of Object.keys(object)) {
@@ -130,8 +149,19 @@ export class ResourceWalker {
           choices.set(def.choice, '');
         }
       }
+      this.ownerIndex = index;
+      this.ownerName = name;
+      this.primitiveType = extension ? def.type : undefined;
       if (extension) this.primitiveExtension(object, name, value, def, `${path}.${key}`);
       else this.member(object, key, value, def, `${path}.${key}`);
+      if (def.type === 'Extension' && Array.isArray(value)) {
+        this.extensionPlacement(object, value, key === 'modifierExtension', path, {
+          typeName: primitiveType ?? index.typeName,
+          ownerIndex,
+          ownerName,
+          isResource,
+        });
+      }
     }
     for (const required of index.required) {
       if (!isPresent(object, required.names, index)) {
@@ -201,7 +231,10 @@ export class ResourceWalker {
     if (!def.multiple) {
       if (Array.isArray(value))
         this.error(path, 'cardinality', 'element does not repeat: must not be a JSON array');
-      else this.element(value, path);
+      else {
+        if (def.requiredBinding && !isPresentValue(object[name])) this.missingBoundCode(path, def);
+        this.element(value, path);
+      }
       return;
     }
     if (!Array.isArray(value)) {
@@ -224,8 +257,18 @@ export class ResourceWalker {
         }
         continue;
       }
+      if (def.requiredBinding && !(Array.isArray(values) && isPresentValue(values[i]))) {
+        this.missingBoundCode(`${path}[${i}]`, def);
+      }
+      this.primitiveType = def.type;
       this.element(item, `${path}[${i}]`);
     }
+  }
+
+  // HAPI refuses a code bound to a required value set that is sent without a value, even with a
+  // data-absent-reason extension (Terminology_TX_Code_ValueSet_MISSING).
+  private missingBoundCode(path: string, def: ElementDef): void {
+    this.error(path, 'binding', `no code, and one from required value set ${def.requiredBinding} is needed`);
   }
 
   private element(value: unknown, path: string): void {
@@ -260,6 +303,12 @@ export class ResourceWalker {
     if (def.requiredBinding && def.type === 'CodeableConcept')
       this.checkConceptBinding(value, def.requiredBinding, path);
     switch (def.type) {
+      case 'Coding':
+        this.coding(value, path);
+        break;
+      case 'Identifier':
+        this.identifierSystem(value, path);
+        break;
       case 'Reference':
         this.reference(value, def, path);
         break;
@@ -300,6 +349,143 @@ export class ResourceWalker {
       return valueSet.bySystem.get(coding.system)?.has(coding.code) === true;
     });
     if (!fromValueSet) this.error(path, 'binding', `no coding from required value set ${valueSetUrl}`);
+  }
+
+  // A Coding of a complete code system R4 ships (v2 tables, v3, FHIR and THO systems) must hold a
+  // code of it, wherever the Coding is (CodeableConcept.coding, Meta.tag, valueCoding,
+  // Encounter.class), whatever the binding: HAPI refuses it ("Unknown code"), and so does a
+  // Coding of such a system without a code. Case matters; the display is not compared (HAPI
+  // does not either); abstract v3 codes (`_ActAccountCode`) are codes of the system.
+  private coding(value: JsonObject, path: string): void {
+    const system = value.system;
+    if (typeof system !== 'string') return;
+    const code = value.code;
+    const known = knownCodeSystemHas(system, typeof code === 'string' ? code : '');
+    if (known === false) {
+      this.error(
+        typeof code === 'string' ? `${path}.code` : path,
+        'code-system',
+        typeof code === 'string'
+          ? `code not in code system ${system}`
+          : `coding of code system ${system} has no code`,
+      );
+    }
+  }
+
+  // HAPI (isIdentifierSystemReferenceValid): an Identifier.system is http:, https:, urn: or ldap:.
+  private identifierSystem(value: JsonObject, path: string): void {
+    const system = value.system;
+    if (typeof system !== 'string' || system === '') return;
+    if (!(
+      system.startsWith('http:') ||
+      system.startsWith('https:') ||
+      system.startsWith('urn:') ||
+      system.startsWith('ldap:')
+    )) {
+      this.error(
+        `${path}.system`,
+        'identifier-system',
+        'Identifier.system must be an http(s):, urn: or ldap: URI',
+      );
+    }
+  }
+
+  // Extensions on one element (its `extension` or `modifierExtension` array): url, cross-version
+  // urls, and for R4 core extensions their definition (see extension-rules.ts).
+  private extensionPlacement(
+    owner: JsonObject,
+    items: unknown[],
+    modifier: boolean,
+    ownerPath: string,
+    where: {
+      typeName: string;
+      ownerIndex: ElementIndex | undefined;
+      ownerName: string;
+      isResource: boolean;
+    },
+  ): void {
+    const key = modifier ? 'modifierExtension' : 'extension';
+    // Inside an extension: the sub-extensions of a complex extension, with relative urls.
+    const parent = where.typeName === 'Extension' && typeof owner.url === 'string' ? owner.url : undefined;
+    const parentDefinition = parent === undefined ? undefined : coreExtension(parent);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (!isPlainObject(item) || typeof item.url !== 'string' || item.url === '') continue;
+      const url = item.url;
+      const path = `${ownerPath}.${key}[${i}]`;
+      if (parent !== undefined && !isAbsoluteExtensionUrl(url)) {
+        if (parentDefinition) this.subExtension(item, url, parentDefinition, path);
+        continue;
+      }
+      if (!isAbsoluteExtensionUrl(url)) {
+        this.error(`${path}.url`, 'extension', 'Extension.url must be an absolute URI');
+        continue;
+      }
+      if (isCrossVersionExtensionUrl(url)) {
+        this.error(
+          `${path}.url`,
+          'extension',
+          `cross-version extension (FHIR ${url.slice(20, 23)}) is not valid in R4: use an R4 element or extension`,
+        );
+        continue;
+      }
+      const definition = coreExtension(url);
+      if (!definition) continue;
+      if (definition.modifier !== modifier) {
+        this.error(
+          path,
+          'extension',
+          definition.modifier
+            ? `${url} is a modifier extension: only allowed in modifierExtension`
+            : `${url} is not a modifier extension: not allowed in modifierExtension`,
+        );
+      }
+      if (
+        definition.contexts &&
+        !contextAllows(
+          definition.contexts,
+          where.typeName,
+          where.ownerIndex ? `${where.ownerIndex.typeName}.${where.ownerName}` : undefined,
+          ownerPath,
+          where.isResource,
+        )
+      ) {
+        this.error(
+          path,
+          'extension',
+          `${url} is not allowed here (contexts: ${definition.contexts.join(', ')})`,
+        );
+      }
+      this.extensionValue(item, url, definition.types, path);
+    }
+  }
+
+  private subExtension(
+    item: JsonObject,
+    url: string,
+    parent: { types: readonly string[]; extensions?: Readonly<Record<string, readonly string[]>> },
+    path: string,
+  ): void {
+    const subs = parent.extensions;
+    if (!subs || !Object.hasOwn(subs, url)) {
+      this.error(`${path}.url`, 'extension', 'sub-extension is not defined by its R4 core extension');
+      return;
+    }
+    this.extensionValue(item, 'the sub-extension', subs[url], path);
+  }
+
+  /** `types` empty: a complex extension, nested extensions only; else a value of one of them. */
+  private extensionValue(item: JsonObject, what: string, types: readonly string[], path: string): void {
+    const valueType = extensionValueType(item);
+    if (types.length === 0) {
+      if (valueType !== undefined) this.error(path, 'extension', `${what} is complex: it has no value[x]`);
+      return;
+    }
+    if (valueType === undefined) {
+      this.error(path, 'extension', `${what} needs a value (${types.join(', ')})`);
+    } else if (!types.includes(valueType)) {
+      this.error(path, 'extension', `${what} allows a value of type ${types.join(', ')} only`);
+    }
   }
 
   private reference(value: JsonObject, def: ElementDef, path: string): void {
