@@ -555,12 +555,18 @@ export class ResourceWalker {
     }
   }
 
-  // per-1: if both are present, start <= end (when the precisions make them comparable).
+  // per-1: if both are present, start <= end. Values FHIRPath cannot compare (different precisions,
+  // equal as far as both go: `2019-03` and `2019-03-15`) make the invariant empty, which HAPI
+  // counts as failed; so do we.
   private period(value: JsonObject, path: string): void {
     const { start, end } = value;
     if (typeof start !== 'string' || typeof end !== 'string') return;
     if (!isValidDateTime(start) || !isValidDateTime(end)) return;
-    if (compareDateTimes(start, end) === 1) this.error(path, 'per-1', 'Period.start is after Period.end');
+    const order = compareDateTimes(start, end);
+    if (order === 1) this.error(path, 'per-1', 'Period.start is after Period.end');
+    else if (order === undefined) {
+      this.error(path, 'per-1', 'Period.start and Period.end cannot be compared (different precisions)');
+    }
   }
 
   // ext-1: an extension has nested extensions or a value, not both.

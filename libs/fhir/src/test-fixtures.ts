@@ -250,7 +250,7 @@ export function condition(): fhir4.Condition {
     code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'E11.9' }] },
     subject: patientRef(),
     encounter: encounterRef(),
-    onsetPeriod: { start: '2019-03', end: '2019-03-15' },
+    onsetPeriod: { start: '2019-03', end: '2019-04-15' },
     recordedDate: '2026-01-05',
   };
 }
