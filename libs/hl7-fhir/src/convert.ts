@@ -3,32 +3,51 @@ import { ConversionContext } from './context';
 import { parseV2DateTime, parseV2DateTimeLenient, timeZonePolicy, toFhirInstant } from './datetime';
 import { deterministicId } from './ids';
 import { ADT_EVENTS, convertAdt } from './messages/adt';
+import { convertAdtMerge } from './messages/adt-merge';
 import { convertMdm, MDM_EVENTS } from './messages/mdm';
+import { convertOml } from './messages/oml';
 import { convertOrm } from './messages/orm';
 import { convertOru } from './messages/oru';
+import { convertPharmacy } from './messages/pharmacy';
 import { convertSiu, SIU_EVENTS } from './messages/siu';
+import { convertVxu } from './messages/vxu';
 import { buildProvenance } from './resources/provenance';
 import type { ConversionError, ConversionResult, ConvertOptions } from './types';
 import { V2Message } from './v2-reader';
 
 type Converter = (ctx: ConversionContext, trigger: string) => ConversionError | undefined;
 
+/** ADT^A40 (merge patient — patient identifier list): Patient.link, not the ADT person/visit map. */
+const ADT_MERGE = 'A40';
+
 /** Message code → trigger events converted → converter. */
 const CONVERTERS: Record<string, { events: (trigger: string) => boolean; convert: Converter }> = {
-  ADT: { events: (t) => t in ADT_EVENTS, convert: convertAdt },
+  ADT: {
+    events: (t) => t in ADT_EVENTS || t === ADT_MERGE,
+    convert: (ctx, t) => (t === ADT_MERGE ? convertAdtMerge(ctx) : convertAdt(ctx, t)),
+  },
   ORU: { events: (t) => t === 'R01', convert: (ctx) => convertOru(ctx) },
   ORM: { events: (t) => t === 'O01', convert: (ctx) => convertOrm(ctx) },
+  OML: { events: (t) => t === 'O21', convert: (ctx) => convertOml(ctx) },
   SIU: { events: (t) => t in SIU_EVENTS, convert: convertSiu },
   MDM: { events: (t) => MDM_EVENTS.has(t), convert: convertMdm },
+  VXU: { events: (t) => t === 'V04', convert: (ctx) => convertVxu(ctx) },
+  RDE: { events: (t) => t === 'O11', convert: (ctx) => convertPharmacy(ctx, 'RDE') },
+  RDS: { events: (t) => t === 'O13', convert: (ctx) => convertPharmacy(ctx, 'RDS') },
 };
 
 /** Message types and events convertHl7ToFhir accepts, e.g. 'ADT^A01'. */
 export const SUPPORTED_MESSAGE_TYPES: readonly string[] = [
   ...Object.keys(ADT_EVENTS).map((e) => `ADT^${e}`),
+  `ADT^${ADT_MERGE}`,
   'ORU^R01',
   'ORM^O01',
+  'OML^O21',
   ...Object.keys(SIU_EVENTS).map((e) => `SIU^${e}`),
   ...[...MDM_EVENTS].map((e) => `MDM^${e}`),
+  'VXU^V04',
+  'RDE^O11',
+  'RDS^O13',
 ];
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
