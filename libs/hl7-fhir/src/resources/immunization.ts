@@ -70,7 +70,7 @@ function immunizationObservations(
   const programEligibility: fhir4.CodeableConcept[] = [];
   let fundingSource: fhir4.CodeableConcept | undefined;
   const visBySubId = new Map<string, ResultGroup[]>();
-  const rest: ResultGroup[] = [];
+  const taken = new Set<ResultGroup>();
   for (const result of results) {
     const { obx } = result;
     const code = obxCode(obx);
@@ -78,13 +78,13 @@ function immunizationObservations(
       code === OBX_FUNDING_ELIGIBILITY || code === OBX_FUNDING_SOURCE ? cwe(ctx, obx.rep(5)) : undefined;
     if (concept !== undefined && code === OBX_FUNDING_ELIGIBILITY) {
       programEligibility.push(concept);
+      taken.add(result);
     } else if (concept !== undefined && code === OBX_FUNDING_SOURCE && fundingSource === undefined) {
       fundingSource = concept;
+      taken.add(result);
     } else if (code === OBX_VIS_DOCUMENT_TYPE || code === OBX_VIS_PUBLISHED || code === OBX_VIS_PRESENTED) {
       const subId = obx.text(4) ?? '';
       visBySubId.set(subId, [...(visBySubId.get(subId) ?? []), result]);
-    } else {
-      rest.push(result);
     }
   }
   const education: fhir4.ImmunizationEducation[] = [];
@@ -92,10 +92,7 @@ function immunizationObservations(
     const find = (code: string) => group.find((r) => obxCode(r.obx) === code)?.obx;
     const docType = find(OBX_VIS_DOCUMENT_TYPE);
     const documentType = docType?.rep(5)?.text(1) ?? docType?.rep(5)?.text(2);
-    if (documentType === undefined) {
-      rest.push(...group);
-      continue;
-    }
+    if (documentType === undefined) continue;
     const published = find(OBX_VIS_PUBLISHED);
     const presented = find(OBX_VIS_PRESENTED);
     education.push({
@@ -103,7 +100,10 @@ function immunizationObservations(
       publicationDate: published && ctx.dateTime(published.text(5), published.loc(5)),
       presentationDate: presented && ctx.dateTime(presented.text(5), presented.loc(5)),
     });
+    for (const r of group) taken.add(r);
   }
+  // What is left stays in message order.
+  const rest = results.filter((r) => !taken.has(r));
   return { programEligibility, fundingSource, education, rest };
 }
 
