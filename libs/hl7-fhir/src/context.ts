@@ -13,6 +13,7 @@ import {
   DEFAULT_IDENTIFIER_SYSTEM_BASE,
   type Hd,
   identifierSystemUri,
+  localCodeSystemUri,
   uriSegment,
 } from './systems';
 import type { ConversionWarning, ConversionWarningCode, ConvertOptions } from './types';
@@ -70,6 +71,11 @@ export class ConversionContext {
       this.codeSystemCache.set(name, uri);
     }
     return uri;
+  }
+
+  /** The sender's own version of a standard code system, for codes the standard one does not hold. */
+  localCodeSystem(standardSystem: string): string {
+    return localCodeSystemUri(this.codeSystemBase, this.scope, standardSystem);
   }
 
   /** A system of our own for ids the sender assigns without naming an authority (placer numbers, set ids). */

@@ -1,3 +1,4 @@
+import { knownCodeSystemHas } from '@meridian/fhir';
 import type { ConversionContext } from './context';
 import { type Hd, US_NPI, US_SSN, V2_TABLE } from './systems';
 import { ADDRESS_TYPE, ADDRESS_USE, IDENTIFIER_TYPES, NAME_USE, TELECOM_SYSTEM, TELECOM_USE } from './tables';
@@ -18,15 +19,75 @@ export function hdOf(rep: V2Rep | undefined): Hd | undefined {
   return hd.namespace === undefined && hd.universalId === undefined ? undefined : hd;
 }
 
-/** Identifier.type from an HL7 0203 code: coded when the table has it, kept as text otherwise. */
-export function identifierType(code: string | undefined): fhir4.CodeableConcept | undefined {
+/** A table number ('0203') or a code system URI. */
+const systemOf = (table: string): string => (/^\d{4}$/.test(table) ? V2_TABLE(table) : table);
+
+/** HL7 code systems whose codes FHIR R4 ships in full: v2 tables and v3 code systems. */
+const HL7_TABLE_SYSTEM = /^http:\/\/terminology\.hl7\.org\/CodeSystem\/(v2-\d{4}|v3-[A-Za-z]+)$/;
+
+/**
+ * The code as `system` holds it: as sent, else the one case variant the system has (`f` → `F` in
+ * table 0001, `INTERNET` → `Internet` in 0202; codes are case-sensitive to a FHIR server). false when
+ * the system is one R4 ships and lacks the code; undefined when it is not one R4 ships (LOINC,
+ * SNOMED, local systems): nothing to judge.
+ */
+export function heldCode(system: string, code: string): string | false | undefined {
+  const exact = knownCodeSystemHas(system, code);
+  if (exact !== false) return exact === true ? code : undefined;
+  const capitalised = code.charAt(0).toUpperCase() + code.slice(1).toLowerCase();
+  return (
+    [code.toUpperCase(), code.toLowerCase(), capitalised].find((v) => knownCodeSystemHas(system, v)) ?? false
+  );
+}
+
+/** The integration's own system for an HL7 table (`codeSystems: { HL70069: … }`), which wins outright. */
+function tableOverride(ctx: ConversionContext, system: string): string | undefined {
+  const table = /\/v2-(\d{4})$/.exec(system);
+  return table ? ctx.options.codeSystems?.[`HL7${table[1]}`] : undefined;
+}
+
+/**
+ * A code from HL7 tables or code systems, tried in order (a table number '0002' or a URI): coded in
+ * the first that holds it, spelled as it spells it; otherwise in the sender's local version of the
+ * last one (`urn:meridian:codesystem:<sender>/v2-0069`), display kept. Never a code under a system
+ * that does not hold it: a strict server refuses that ("Unknown code"). A v2 table R4 does not ship
+ * (0112, 0086: user-defined, so local by nature) cannot vouch for a code, so such codes are local too.
+ * Every "code from table N" goes through here (tableConcept, cweInTable, CWE.3 = HL7nnnn).
+ */
+export function tableCoding(
+  ctx: ConversionContext,
+  tables: string | readonly string[],
+  code: string | undefined,
+  display?: string,
+): fhir4.Coding | undefined {
   const c = normaliseCode(code);
   if (c === undefined) return undefined;
-  const display = IDENTIFIER_TYPES[c.toUpperCase()];
-  if (display !== undefined) {
-    return { coding: [{ system: V2_TABLE('0203'), code: c.toUpperCase(), display }] };
+  const systems = (typeof tables === 'string' ? [tables] : tables).map(systemOf);
+  for (const system of systems) {
+    const override = tableOverride(ctx, system);
+    if (override !== undefined) return { system: override, code: c, display };
+    const held = heldCode(system, c);
+    if (held) return { system, code: held, display };
+    if (held === undefined && !HL7_TABLE_SYSTEM.test(system)) return { system, code: c, display };
   }
-  return { coding: [{ code: c }], text: c };
+  return { system: ctx.localCodeSystem(systems[systems.length - 1]), code: c, display };
+}
+
+/** True when a coding is in the standard system itself (not a sender's local version of it). */
+export const inSystem = (coding: fhir4.Coding | undefined, table: string): boolean =>
+  coding?.system === systemOf(table);
+
+/** Identifier.type from a table 0203 code: coded when the table holds it, else the sender's code (and text). */
+export function identifierType(
+  ctx: ConversionContext,
+  code: string | undefined,
+): fhir4.CodeableConcept | undefined {
+  const coding = tableCoding(ctx, '0203', code);
+  if (coding === undefined) return undefined;
+  if (inSystem(coding, '0203')) {
+    return { coding: [{ ...coding, display: IDENTIFIER_TYPES[coding.code ?? ''] }] };
+  }
+  return { coding: [coding], text: coding.code };
 }
 
 export interface IdentifierParts {
@@ -47,7 +108,7 @@ export function identifier(ctx: ConversionContext, parts: IdentifierParts): fhir
   if (system === undefined && type === 'NPI') system = US_NPI;
   system ??= parts.fallbackSystem;
   return {
-    type: identifierType(typeCode),
+    type: identifierType(ctx, typeCode),
     system,
     value,
     period,
@@ -58,7 +119,11 @@ export function identifier(ctx: ConversionContext, parts: IdentifierParts): fhir
   };
 }
 
-/** CX → Identifier. No assigning authority: the sender's system (an MRN is unique at its sender). */
+/**
+ * CX → Identifier: CX.1 id (ST), CX.4 assigning authority (HD in sub-components, else CX.6 assigning
+ * facility), CX.5 type (ID; the code of a CWE some senders put there), CX.7/CX.8 effective and
+ * expiration dates. No assigning authority: the sender's system (an MRN is unique at its sender).
+ */
 export function cx(
   ctx: ConversionContext,
   rep: V2Rep,
@@ -68,13 +133,19 @@ export function cx(
   return identifier(ctx, {
     value: rep.text(1),
     authority: hdOf(rep.nested(4)) ?? hdOf(rep.nested(6)),
-    typeCode: rep.text(5) ?? typeCode,
+    typeCode: rep.sub(5, 1) ?? typeCode,
     fallbackSystem: ctx.senderSystem,
-    period: period(ctx.dateTime(rep.text(7), `${location}.7`), ctx.dateTime(rep.text(8), `${location}.8`)),
+    period: period(
+      ctx.dateTime(rep.sub(7, 1), `${location}.7`),
+      ctx.dateTime(rep.sub(8, 1), `${location}.8`),
+    ),
   });
 }
 
-/** EI (entity identifier: value, namespace, universal id, type) at components start…start+3. */
+/**
+ * EI (entity identifier ^ namespace id ^ universal id ^ universal id type) → Identifier, the
+ * authority derived as for a CX. Pass `rep.nested(c)` for an EI inside a component (EIP, PL.10).
+ */
 export function ei(
   ctx: ConversionContext,
   rep: V2Rep | undefined,
@@ -98,31 +169,110 @@ export function period(start: string | undefined, end: string | undefined): fhir
   return start === undefined && end === undefined ? undefined : { start, end };
 }
 
-/** XPN → HumanName (family from FN.1 surname). */
-export function xpn(rep: V2Rep): fhir4.HumanName | undefined {
-  const family = rep.sub(1, 1);
-  const given = compact([rep.text(2), rep.text(3)]);
-  const prefix = compact([rep.text(5)]);
-  const suffix = compact([rep.text(4), rep.text(6), rep.text(14)]);
-  if (family === undefined && given.length === 0 && prefix.length === 0 && suffix.length === 0)
-    return undefined;
-  const type = rep.text(7)?.toUpperCase();
+const EXT_OWN_PREFIX = 'http://hl7.org/fhir/StructureDefinition/humanname-own-prefix';
+const EXT_OWN_NAME = 'http://hl7.org/fhir/StructureDefinition/humanname-own-name';
+const EXT_PARTNER_PREFIX = 'http://hl7.org/fhir/StructureDefinition/humanname-partner-prefix';
+const EXT_PARTNER_NAME = 'http://hl7.org/fhir/StructureDefinition/humanname-partner-name';
+const EXT_STREET_NAME = 'http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetName';
+const EXT_HOUSE_NUMBER = 'http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumber';
+
+/**
+ * FN (surname & own surname prefix & own surname & surname prefix from partner & surname from
+ * partner) → HumanName.family: FN.1 as sent, else the parts joined; the parts themselves in the
+ * standard humanname-own-prefix/own-name/partner-prefix/partner-name extensions on it.
+ */
+function family(fn: V2Rep | undefined): Pick<fhir4.HumanName, 'family' | '_family'> {
+  if (fn === undefined) return {};
+  const parts: [string, string | undefined][] = [
+    [EXT_OWN_PREFIX, fn.text(2)],
+    [EXT_OWN_NAME, fn.text(3)],
+    [EXT_PARTNER_PREFIX, fn.text(4)],
+    [EXT_PARTNER_NAME, fn.text(5)],
+  ];
+  const given = parts.filter((p): p is [string, string] => p[1] !== undefined);
+  const surname = fn.text(1) ?? (given.length > 0 ? given.map(([, v]) => v).join(' ') : undefined);
+  if (surname === undefined) return {};
+  if (given.length === 0) return { family: surname };
   return {
-    use: type !== undefined ? NAME_USE[type] : undefined,
-    family,
-    given,
-    prefix,
-    suffix,
+    family: surname,
+    _family: { extension: given.map(([url, valueString]) => ({ url, valueString })) },
   };
 }
 
-/** XAD → Address. */
+/** Period from a DR (start & end, each a DTM) read as a nested view. */
+function drPeriod(ctx: ConversionContext, dr: V2Rep | undefined, location: string): fhir4.Period | undefined {
+  return period(ctx.dateTime(dr?.text(1), `${location}.1`), ctx.dateTime(dr?.text(2), `${location}.2`));
+}
+
+/**
+ * XPN → HumanName: XPN.1 FN (sub-components), .2 given, .3 further given names, .4 suffix, .5 prefix,
+ * .6 degree (IS, the code of a CWE in v2.7+), .7 type → use, .10 validity range (DR) or .12/.13
+ * effective/expiration (TS) → period, .14 professional suffix.
+ */
+export function xpn(rep: V2Rep, ctx?: ConversionContext, location = 'XPN'): fhir4.HumanName | undefined {
+  const fam = family(rep.nested(1));
+  const given = compact([rep.text(2), rep.text(3)]);
+  const prefix = compact([rep.text(5)]);
+  const suffix = compact([rep.text(4), rep.sub(6, 1), rep.text(14)]);
+  if (fam.family === undefined && given.length === 0 && prefix.length === 0 && suffix.length === 0)
+    return undefined;
+  const type = rep.sub(7, 1)?.toUpperCase();
+  const validity =
+    ctx &&
+    (drPeriod(ctx, rep.nested(10), `${location}.10`) ??
+      period(ctx.dateTime(rep.sub(12, 1), `${location}.12`), ctx.dateTime(rep.sub(13, 1), `${location}.13`)));
+  return {
+    use: type !== undefined ? NAME_USE[type] : undefined,
+    ...fam,
+    given,
+    prefix,
+    suffix,
+    period: validity,
+  };
+}
+
+/**
+ * SAD (street or mailing address & street name & dwelling number) → the first address line and its
+ * parts. Senders write `<number>&<street name>` as often as the full street in SAD.1, so a street name
+ * SAD.1 does not already contain is appended (`123 Main St`); without SAD.1 the line is the dwelling
+ * number and street name. Street name and number also go, as sent, in the standard ISO 21090 ADXP
+ * extensions on the line.
+ */
+function street(sad: V2Rep | undefined): { line?: string; element?: fhir4.Element } {
+  if (sad === undefined) return {};
+  const full = sad.text(1);
+  const name = sad.text(2);
+  const number = sad.text(3);
+  let line: string | undefined;
+  if (full === undefined) {
+    line = compact([number, name]).join(' ') || undefined;
+  } else {
+    line = full;
+    if (name !== undefined && !line.includes(name)) line = `${line} ${name}`;
+    if (number !== undefined && !line.includes(number)) line = `${line} ${number}`;
+  }
+  const extension = compact([
+    name !== undefined ? { url: EXT_STREET_NAME, valueString: name } : undefined,
+    number !== undefined ? { url: EXT_HOUSE_NUMBER, valueString: number } : undefined,
+  ]);
+  return { line, element: extension.length > 0 && line !== undefined ? { extension } : undefined };
+}
+
+/**
+ * XAD → Address: XAD.1 SAD (see street), .2 other designation, .3 city, .4 state, .5 postal code,
+ * .6 country, .7 type → use/type, .9 county (IS, or a CWE in v2.7+: its text, else its code) →
+ * district, .12 validity range (DR) or .13/.14 effective/expiration (TS) → period.
+ */
 export function xad(ctx: ConversionContext, rep: V2Rep, location: string): fhir4.Address | undefined {
-  const line = compact([rep.sub(1, 1), rep.text(2)]);
+  const first = street(rep.nested(1));
+  const other = rep.text(2);
+  const line = compact([first.line, other]);
   const address: fhir4.Address = {
     line,
+    // Only with a single line: the bundle prunes nulls, so `_line` could not keep a second line's place.
+    _line: first.element && other === undefined ? [first.element] : undefined,
     city: rep.text(3),
-    district: rep.text(9),
+    district: rep.sub(9, 2) ?? rep.sub(9, 1),
     state: rep.text(4),
     postalCode: rep.text(5),
     country: rep.text(6),
@@ -137,15 +287,14 @@ export function xad(ctx: ConversionContext, rep: V2Rep, location: string): fhir4
   ) {
     return undefined;
   }
-  const type = rep.text(7)?.toUpperCase();
+  const type = rep.sub(7, 1)?.toUpperCase();
   return {
     use: type !== undefined ? ADDRESS_USE[type] : undefined,
     type: type !== undefined ? ADDRESS_TYPE[type] : undefined,
     ...address,
-    period: period(
-      ctx.dateTime(rep.text(13), `${location}.13`),
-      ctx.dateTime(rep.text(14), `${location}.14`),
-    ),
+    period:
+      drPeriod(ctx, rep.nested(12), `${location}.12`) ??
+      period(ctx.dateTime(rep.sub(13, 1), `${location}.13`), ctx.dateTime(rep.sub(14, 1), `${location}.14`)),
   };
 }
 
@@ -190,7 +339,12 @@ function composeNumber(rep: V2Rep): string | undefined {
  */
 const SYSTEM_NAME = /^[A-Za-z0-9][A-Za-z0-9._+:-]{0,29}$/;
 
-/** A Coding from code/display/system-name; the system name becomes a URI (unknown ones: ours). */
+/**
+ * A Coding from code/display/system-name; the system name becomes a URI (unknown ones: ours). A name
+ * for an HL7 table or code system (`HL70063`) is held to that system's codes like any table code
+ * (tableCoding): a code it lacks goes to the sender's local version. An integration's own URI for
+ * the name (`codeSystems`) is taken as given.
+ */
 export function coding(
   ctx: ConversionContext,
   code: string | undefined,
@@ -199,9 +353,10 @@ export function coding(
 ): fhir4.Coding | undefined {
   const c = normaliseCode(code);
   if (c === undefined) return undefined;
-  const system =
-    systemName !== undefined && SYSTEM_NAME.test(systemName) ? ctx.codeSystem(systemName) : undefined;
-  return { system, code: c, display };
+  if (systemName === undefined || !SYSTEM_NAME.test(systemName)) return { code: c, display };
+  const system = ctx.codeSystem(systemName);
+  if (ctx.options.codeSystems?.[systemName] !== undefined) return { system, code: c, display };
+  return tableCoding(ctx, system, c, display);
 }
 
 /** CE/CWE/CNE → CodeableConcept (identifier, alternate identifier, second alternate; CWE.9 original text). */
@@ -227,25 +382,27 @@ export function cweMerged(ctx: ConversionContext, reps: V2Rep[]): fhir4.Codeable
   };
 }
 
-/** A code from a v2 table (IS/ID) as a CodeableConcept in that table's system. */
+/** A code from a v2 table (IS/ID, or CWE.1 of a CWE) as a CodeableConcept: see tableCoding. */
 export function tableConcept(
+  ctx: ConversionContext,
   code: string | undefined,
-  table: string,
+  table: string | readonly string[],
   display?: string,
 ): fhir4.CodeableConcept | undefined {
-  const c = normaliseCode(code);
-  return c === undefined ? undefined : { coding: [{ system: V2_TABLE(table), code: c, display }] };
+  const c = tableCoding(ctx, table, code, display);
+  return c === undefined ? undefined : { coding: [c] };
 }
 
-/** A CWE whose code comes from a v2 table when the sender names no coding system. */
+/** A CWE whose code comes from a v2 table when the sender names no coding system (see tableCoding). */
 export function cweInTable(
   ctx: ConversionContext,
   rep: V2Rep | undefined,
-  table: string,
+  table: string | readonly string[],
 ): fhir4.CodeableConcept | undefined {
   const concept = cwe(ctx, rep);
-  if (concept?.coding?.[0] && concept.coding[0].system === undefined) {
-    concept.coding[0] = { ...concept.coding[0], system: V2_TABLE(table) };
+  const first = concept?.coding?.[0];
+  if (concept && first && first.system === undefined) {
+    concept.coding = [tableCoding(ctx, table, first.code, first.display)!, ...concept.coding!.slice(1)];
   }
   return concept;
 }
@@ -255,23 +412,30 @@ export interface PersonParts {
   name?: fhir4.HumanName;
 }
 
-/** XCN (or CNN) → identifier and name of a practitioner. */
+/**
+ * XCN (or CNN) → identifier and name of a practitioner: XCN.1 id, .2 FN (sub-components, as in XPN),
+ * .3 given, .4 further given, .5 suffix, .6 prefix, .7 degree, .9 assigning authority (HD in
+ * sub-components, else .14 assigning facility), .10 name type, .13 identifier type, .21 professional
+ * suffix.
+ */
 export function xcn(ctx: ConversionContext, rep: V2Rep): PersonParts {
+  const fam = family(rep.nested(2));
+  const given = compact([rep.text(3), rep.text(4)]);
+  const type = rep.sub(10, 1)?.toUpperCase();
   const name: fhir4.HumanName | undefined =
-    rep.sub(2, 1) !== undefined || rep.text(3) !== undefined
+    fam.family !== undefined || given.length > 0
       ? {
-          family: rep.sub(2, 1),
-          given: compact([rep.text(3), rep.text(4)]),
+          use: type !== undefined ? NAME_USE[type] : undefined,
+          ...fam,
+          given,
           prefix: compact([rep.text(6)]),
-          suffix: compact([rep.text(5), rep.text(7)]),
+          suffix: compact([rep.text(5), rep.sub(7, 1), rep.text(21)]),
         }
       : undefined;
-  const typeCode = rep.text(13);
-  const authority = hdOf(rep.nested(9));
   const ident = identifier(ctx, {
     value: rep.text(1),
-    authority,
-    typeCode,
+    authority: hdOf(rep.nested(9)) ?? hdOf(rep.nested(14)),
+    typeCode: rep.sub(13, 1),
     fallbackSystem: ctx.senderSystem,
   });
   return { identifier: ident, name };
@@ -296,16 +460,43 @@ export interface PlaceParts {
   description?: string;
 }
 
-/** PL (person location). */
+/**
+ * PL (person location): PL.1 point of care, .2 room, .3 bed, .7 building, .8 floor (IS, or an HD in
+ * sub-components since v2.7: its namespace id, else its universal id), .4 facility (HD), .9
+ * description. No part keeps a raw sub-component separator.
+ */
 export function pl(rep: V2Rep): PlaceParts | undefined {
+  const hdPart = (c: number): string | undefined => rep.sub(c, 1) ?? rep.sub(c, 2);
   const parts: PlaceParts = {
-    pointOfCare: rep.text(1),
-    room: rep.text(2),
-    bed: rep.text(3),
-    facility: rep.sub(4, 1) ?? rep.sub(4, 2),
-    building: rep.text(7),
-    floor: rep.text(8),
+    pointOfCare: hdPart(1),
+    room: hdPart(2),
+    bed: hdPart(3),
+    facility: hdPart(4),
+    building: hdPart(7),
+    floor: hdPart(8),
     description: rep.text(9),
   };
   return Object.values(parts).some((v) => v !== undefined) ? parts : undefined;
+}
+
+/**
+ * CQ (quantity ^ units, the units a CWE) → Quantity: read from a field (units' parts in
+ * sub-components) or from a nested view of a component (units' code only). UCUM units are not
+ * judged here: the unit keeps the sender's text, with its code under the sender's coding system.
+ */
+export function cq(ctx: ConversionContext, rep: V2Rep | undefined): fhir4.Quantity | undefined {
+  if (rep === undefined) return undefined;
+  const text = rep.sub(1, 1);
+  const value = text !== undefined && /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : undefined;
+  const unitCode = rep.sub(2, 1);
+  const unitText = rep.sub(2, 2);
+  const unitSystem = rep.sub(2, 3);
+  if (value === undefined && unitCode === undefined && unitText === undefined) return undefined;
+  const unitCoding = unitSystem !== undefined ? coding(ctx, unitCode, undefined, unitSystem) : undefined;
+  return {
+    value,
+    unit: unitText ?? unitCode,
+    system: unitCoding?.system,
+    code: unitCoding?.system !== undefined ? unitCoding.code : undefined,
+  };
 }

@@ -23,7 +23,10 @@ const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400
 
 export function parseV2DateTime(text: string | undefined): V2DateTime | undefined {
   if (text === undefined) return undefined;
-  const m = DTM.exec(text);
+  // A TS read whole from a component carries its parts as sub-components (DTM & degree of
+  // precision, the latter deprecated since v2.5): the time is the first.
+  const amp = text.indexOf('&');
+  const m = DTM.exec(amp === -1 ? text : text.slice(0, amp));
   if (!m) return undefined;
   const n = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s));
   const dt: V2DateTime = { year: Number(m[1]) };

@@ -86,7 +86,12 @@ export function codeSystemName(
   if (known !== undefined) return known;
   const table = /^http:\/\/terminology\.hl7\.org\/CodeSystem\/v2-(\d{4})$/.exec(uri);
   if (table) return `HL7${table[1]}`;
-  if (uri.startsWith(base)) return decodeURIComponent(uri.slice(base.length));
+  if (uri.startsWith(base)) {
+    // A sender's own codes for an HL7 table (see localCodeSystemUri) are that table's codes to v2.
+    const local = /\/v2-(\d{4})$/.exec(uri);
+    if (local) return `HL7${local[1]}`;
+    return decodeURIComponent(uri.slice(base.length));
+  }
   return undefined;
 }
 
@@ -98,6 +103,25 @@ export interface Hd {
 }
 
 const OID = /^[0-2](\.(0|[1-9]\d*))+$/;
+
+/**
+ * An OID as HAPI FHIR's validator takes it in `urn:oid:` (else "OIDs must be valid"): the OID syntax
+ * (arcs 0–2 first, no leading zeros) and its last '.' at index 4 or later, found by trying values
+ * against `$validate`: 2.16.840 and 1.23.4 pass, 2.4, 1.2.3 and 1.2.3456 are refused.
+ */
+export const isValidOid = (value: string): boolean => OID.test(value) && value.lastIndexOf('.') >= 4;
+
+/**
+ * The sender's own version of a standard code system, for codes the standard one does not hold:
+ * `<base><sender>/<last path segment of the standard system>`, e.g.
+ * `urn:meridian:codesystem:GOODHEALTH/v2-0069` for a local hospital service code. Stable per sender
+ * (MSH-4, else MSH-3), so the same local code always lands in the same system.
+ */
+export function localCodeSystemUri(base: string, sender: string, standardSystem: string): string {
+  const name = standardSystem.slice(standardSystem.lastIndexOf('/') + 1) || uriSegment(standardSystem);
+  return sender === '' ? base + name : `${base}${uriSegment(sender)}/${name}`;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Well-known authorities whose identifiers have a system defined by FHIR. */
@@ -109,9 +133,13 @@ const WELL_KNOWN_AUTHORITIES: Record<string, string> = {
 };
 
 /**
- * System URI of an assigning authority. Order: the integration's override (by namespace id, then
- * universal id), FHIR's system for NPI/SSA, the universal id when typed ISO (urn:oid:), UUID
- * (urn:uuid:) or URI, then `base` + the namespace id (or the untyped universal id).
+ * System URI of an assigning authority: the one derivation every identifier goes through (CX, EI,
+ * XCN, XON, PL, HD of MSH-4 for identifiers without an authority), so one authority gives one system
+ * in every message type. Order: the integration's override (by namespace id, then universal id),
+ * FHIR's system for NPI/SSA, the universal id when it is a valid OID typed ISO or untyped (urn:oid:),
+ * a UUID typed UUID/GUID (urn:uuid:, lower case), an absolute URI typed URI/URL (as is), then `base` +
+ * the namespace id, else `base` + the universal id. An OID HAPI would refuse (`2.4`) falls through to
+ * the namespace.
  */
 export function identifierSystemUri(
   hd: Hd | undefined,
@@ -130,10 +158,12 @@ export function identifierSystemUri(
   }
   if (universalId !== undefined) {
     const type = universalIdType?.toUpperCase();
-    if (type === 'ISO' && OID.test(universalId)) return `urn:oid:${universalId}`;
-    if (type === 'UUID' && UUID.test(universalId)) return `urn:uuid:${universalId.toLowerCase()}`;
-    if ((type === 'URI' || type === 'URL') && !/\s/.test(universalId)) return universalId;
-    if (type === undefined && OID.test(universalId)) return `urn:oid:${universalId}`;
+    const oid = universalId.replace(/^urn:oid:/i, '');
+    if ((type === 'ISO' || type === undefined) && isValidOid(oid)) return `urn:oid:${oid}`;
+    const uuid = universalId.replace(/^urn:uuid:/i, '');
+    if ((type === 'UUID' || type === 'GUID') && UUID.test(uuid)) return `urn:uuid:${uuid.toLowerCase()}`;
+    if ((type === 'URI' || type === 'URL') && /^[a-z][a-z0-9+.-]*:[^\s]+$/i.test(universalId))
+      return universalId;
   }
   const name = namespace ?? universalId;
   return name === undefined ? undefined : base + uriSegment(name);
@@ -148,7 +178,7 @@ export function authorityOf(
   if (system === undefined) return undefined;
   for (const [name, uri] of Object.entries(overrides ?? {})) {
     if (uri === system)
-      return OID.test(name) ? { universalId: name, universalIdType: 'ISO' } : { namespace: name };
+      return isValidOid(name) ? { universalId: name, universalIdType: 'ISO' } : { namespace: name };
   }
   if (system === US_NPI) return { namespace: 'NPI' };
   if (system === US_SSN) return { namespace: 'SSA' };

@@ -95,7 +95,7 @@ export function buildCoverage(
         ? [identifier(ctx, { value: policy, typeCode: 'MB', fallbackSystem: ctx.localSystem('policy') })!]
         : undefined,
     status: 'active',
-    type: tableConcept(in1.text(15), '0086'),
+    type: tableConcept(ctx, in1.text(15), '0086'),
     subscriberId: in1.text(49) ?? policy,
     beneficiary: patient,
     relationship: relationship ? { coding: [{ system: RELATIONSHIP, code: relationship }] } : undefined,

@@ -30,12 +30,15 @@ type Unit = Pick<fhir4.Quantity, 'unit' | 'system' | 'code' | 'extension'>;
  * UCUM unit of clinical use (ANSI/ISO+ and unlabelled units mostly are: mg/dL, mo, d); otherwise the
  * text only (and the sender's code under its own system when it names one).
  */
-export function unitOf(ctx: ConversionContext, rep: V2Rep | undefined): Unit | undefined {
+export function unitOf(ctx: ConversionContext, rep: V2Rep | undefined, location?: string): Unit | undefined {
   if (rep === undefined) return undefined;
   const code = rep.text(1);
   const text = rep.text(2);
   const systemName = rep.text(3);
-  const declaredUcum = systemName?.toUpperCase() === 'UCUM';
+  // A code the sender calls UCUM but that is no UCUM expression ('iU/mL') is not put under UCUM's
+  // system, which does not hold it: the unit keeps its text.
+  const senderSystem = systemName && ctx.codeSystem(systemName);
+  const declaredUcum = senderSystem === UCUM;
   for (const candidate of [code, text]) {
     if (candidate !== undefined && isUcum(candidate, declaredUcum && candidate === code)) {
       const keepOriginal = code !== undefined && code !== candidate;
@@ -48,7 +51,7 @@ export function unitOf(ctx: ConversionContext, rep: V2Rep | undefined): Unit | u
               {
                 url: EXT_ORIGINAL_UNIT,
                 valueCoding: {
-                  system: systemName && ctx.codeSystem(systemName),
+                  system: declaredUcum ? undefined : senderSystem,
                   code: normaliseCode(code),
                   display: text,
                 },
@@ -60,8 +63,14 @@ export function unitOf(ctx: ConversionContext, rep: V2Rep | undefined): Unit | u
   }
   const unit = text ?? code;
   if (unit === undefined) return undefined;
-  return systemName !== undefined && code !== undefined
-    ? { unit, system: ctx.codeSystem(systemName), code: normaliseCode(code) }
+  if (declaredUcum && code !== undefined) {
+    if (location !== undefined) {
+      ctx.warn('INVALID_VALUE', location, 'unit is declared UCUM but is no UCUM expression; kept as text');
+    }
+    return { unit };
+  }
+  return senderSystem && code !== undefined
+    ? { unit, system: senderSystem, code: normaliseCode(code) }
     : { unit };
 }
 
@@ -92,12 +101,18 @@ const asString = (reps: V2Rep[]): string | undefined => {
   return lines.length === 0 ? undefined : lines.join('\n');
 };
 
-/** Non-empty components joined by a space: how a value of an unknown type is kept readable. */
+/**
+ * Non-empty components and sub-components joined by a space: how a value of a type FHIR has no
+ * value[x] for (CX, XPN, XAD, HD…) is kept readable, without a raw separator in it.
+ */
 const componentsText = (rep: V2Rep): string | undefined => {
   const parts: string[] = [];
   for (let c = 1; c <= rep.length; c++) {
-    const t = rep.text(c);
-    if (t !== undefined) parts.push(t);
+    const nested = rep.nested(c);
+    for (let s = 1; nested !== undefined && s <= nested.length; s++) {
+      const t = nested.text(s);
+      if (t !== undefined) parts.push(t);
+    }
   }
   return parts.length === 0 ? undefined : parts.join(' ');
 };
@@ -192,7 +207,9 @@ export function observationValue(v: ValueContext): ObservationValue {
       if (m[1] !== undefined && m[1] !== '=') {
         ctx.warn('INVALID_NUMBER', location, 'NM value carries a comparator; mapped to Quantity.comparator');
       }
-      return { valueQuantity: { value, comparator: comparator ?? undefined, ...unitOf(ctx, obx.rep(6)) } };
+      return {
+        valueQuantity: { value, comparator: comparator ?? undefined, ...unitOf(ctx, obx.rep(6), obx.loc(6)) },
+      };
     }
     case 'SN':
       return structuredNumeric(v, single(), keepAsString);
@@ -247,7 +264,7 @@ function structuredNumeric(
   const n1 = decimal(rep.text(2));
   const sep = rep.text(3);
   const n2 = decimal(rep.text(4));
-  const unit = unitOf(ctx, obx.rep(6));
+  const unit = unitOf(ctx, obx.rep(6), obx.loc(6));
   const comparator = comparatorText === undefined ? undefined : COMPARATORS[comparatorText];
   if (n1 === undefined || (comparator === undefined && comparatorText !== undefined)) {
     return keepAsString('INVALID_NUMBER', 'SN value is not a structured numeric FHIR can hold');

@@ -1,7 +1,7 @@
 import type { ConversionContext } from '../context';
-import { cwe, ei, normaliseCode } from '../datatypes';
-import { V2_TABLE, V3 } from '../systems';
-import { INTERPRETATION_ALIAS, INTERPRETATION_V3, OBSERVATION_STATUS } from '../tables';
+import { cwe, ei, normaliseCode, tableCoding } from '../datatypes';
+import { V3 } from '../systems';
+import { INTERPRETATION_ALIAS, OBSERVATION_STATUS } from '../tables';
 import type { V2Segment } from '../v2-reader';
 import { decimal, observationValue, unitOf } from './observation-value';
 import { organizationRef } from './organization';
@@ -51,17 +51,28 @@ export function notesOf(notes: V2Segment[]): fhir4.Annotation[] {
     .filter((n) => n !== undefined);
 }
 
-/** OBX-8 → interpretation: v3 ObservationInterpretation where the code exists there, else table 0078. */
-function interpretation(obx: V2Segment): fhir4.CodeableConcept[] {
+/**
+ * OBX-8 (IS, a CWE since v2.7) → interpretation: v3 ObservationInterpretation (the binding's system)
+ * where it holds the code, else table 0078, else the sender's local 0078; a CWE under another coding
+ * system keeps it.
+ */
+function interpretation(ctx: ConversionContext, obx: V2Segment): fhir4.CodeableConcept[] {
   return obx
     .reps(8)
     .map((r) => {
+      const systemName = r.text(3);
+      if (systemName !== undefined && !/^HL7-?0078$/i.test(systemName)) return cwe(ctx, r);
       const raw = normaliseCode(r.text(1));
       if (raw === undefined) return undefined;
-      const code = INTERPRETATION_ALIAS[raw] ?? raw;
-      return INTERPRETATION_V3.has(code)
-        ? { coding: [{ system: V3('ObservationInterpretation'), code }] }
-        : { coding: [{ system: V2_TABLE('0078'), code: raw }] };
+      const v3 = tableCoding(
+        ctx,
+        V3('ObservationInterpretation'),
+        INTERPRETATION_ALIAS[raw] ?? raw,
+        r.text(2),
+      );
+      const coding =
+        v3?.system === V3('ObservationInterpretation') ? v3 : tableCoding(ctx, '0078', raw, r.text(2));
+      return coding && { coding: [coding], text: r.text(9) };
     })
     .filter((c) => c !== undefined);
 }
@@ -147,7 +158,7 @@ export function buildObservation(ctx: ConversionContext, input: ObservationInput
       organizationRef(ctx, obx.rep(23)),
     ].filter((r) => r !== undefined),
     ...valueX,
-    interpretation: interpretation(obx),
+    interpretation: interpretation(ctx, obx),
     note: notesOf(input.notes),
     method: cwe(ctx, obx.rep(17)),
     specimen: input.specimen,

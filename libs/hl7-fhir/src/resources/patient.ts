@@ -1,11 +1,11 @@
 import type { ConversionContext } from '../context';
 import { toFhirDate, toFhirDateTime } from '../datetime';
-import { cwe, cx, identifier, normaliseCode, xad, xpn, xtn } from '../datatypes';
+import { cwe, cx, identifier, tableCoding, xad, xpn, xtn } from '../datatypes';
 import type { EntryMode } from '../bundle';
-import { US_SSN, V2_TABLE, V3 } from '../systems';
-import { GENDER, MARITAL_V3 } from '../tables';
+import { US_SSN, V3 } from '../systems';
+import { GENDER } from '../tables';
 import type { ConversionError } from '../types';
-import type { V2Segment } from '../v2-reader';
+import type { V2Rep, V2Segment } from '../v2-reader';
 import { practitionerRef } from './practitioner';
 
 export interface PatientResult {
@@ -77,9 +77,9 @@ export function buildPatient(
     };
   }
   const names = [
-    ...pid.reps(5).map((r) => xpn(r)),
-    ...pid.reps(9).map((r) => {
-      const n = xpn(r);
+    ...pid.reps(5).map((r, i) => xpn(r, ctx, `${pid.loc(5)}[${i + 1}]`)),
+    ...pid.reps(9).map((r, i) => {
+      const n = xpn(r, ctx, `${pid.loc(9)}[${i + 1}]`);
       return n && { ...n, use: n.use ?? 'old' };
     }),
   ];
@@ -87,7 +87,7 @@ export function buildPatient(
   const birth = pid.text(7);
   const birthDt = ctx.parseDate(birth, pid.loc(7));
   const extension: fhir4.Extension[] = [];
-  const maiden = pid.rep(6)?.sub(1, 1);
+  const maiden = pid.rep(6) && xpn(pid.rep(6)!)?.family;
   if (maiden !== undefined) extension.push({ url: EXT_MOTHERS_MAIDEN_NAME, valueString: maiden });
   const birthPlace = pid.text(23);
   if (birthPlace !== undefined) extension.push({ url: EXT_BIRTH_PLACE, valueAddress: { text: birthPlace } });
@@ -113,7 +113,7 @@ export function buildPatient(
       .reps(11)
       .map((r, i) => xad(ctx, r, `${pid.loc(11)}[${i + 1}]`))
       .filter((a) => a !== undefined),
-    maritalStatus: maritalStatus(pid.text(16)),
+    maritalStatus: maritalStatus(ctx, pid.rep(16)),
     ...multipleBirth(pid),
     communication: pid
       .reps(15)
@@ -168,8 +168,14 @@ function multipleBirth(pid: V2Segment): Pick<fhir4.Patient, 'multipleBirthBoolea
   return {};
 }
 
-function maritalStatus(code: string | undefined): fhir4.CodeableConcept | undefined {
-  const c = normaliseCode(code)?.toUpperCase();
-  if (c === undefined) return undefined;
-  return { coding: [{ system: MARITAL_V3.has(c) ? V3('MaritalStatus') : V2_TABLE('0002'), code: c }] };
+/**
+ * PID-16 (CWE, table 0002) → maritalStatus: v3 MaritalStatus where it holds the code (the binding's
+ * system), else table 0002, else the sender's local 0002; a code the sender puts under another coding
+ * system stays there.
+ */
+function maritalStatus(ctx: ConversionContext, rep: V2Rep | undefined): fhir4.CodeableConcept | undefined {
+  const systemName = rep?.text(3);
+  if (systemName !== undefined && !/^HL7-?0002$/i.test(systemName)) return cwe(ctx, rep);
+  const coding = tableCoding(ctx, [V3('MaritalStatus'), '0002'], rep?.text(1), rep?.text(2));
+  return coding && { coding: [coding], text: rep?.text(9) };
 }

@@ -1,5 +1,5 @@
 import type { ConversionContext } from '../context';
-import { V2_TABLE } from '../systems';
+import { tableConcept } from '../datatypes';
 import type { V2Segment } from '../v2-reader';
 
 /** Extension on the Provenance's source entity holding one Z-segment as received (ER7). */
@@ -34,7 +34,7 @@ export function buildProvenance(ctx: ConversionContext, input: ProvenanceInput):
     target: input.targets,
     occurredDateTime: occurred,
     recorded: input.recorded,
-    activity: trigger !== undefined ? { coding: [{ system: V2_TABLE('0003'), code: trigger }] } : undefined,
+    activity: tableConcept(ctx, trigger, '0003'),
     agent: [
       {
         type: { coding: [{ system: PARTICIPANT_TYPE, code: 'author', display: 'Author' }] },

@@ -1,6 +1,17 @@
 import type { ConversionContext } from '../context';
-import { cwe, cx, nameText, normaliseCode, xad, xpn, xtn } from '../datatypes';
-import { V2_TABLE, V3 } from '../systems';
+import {
+  cwe,
+  cx,
+  heldCode,
+  inSystem,
+  nameText,
+  normaliseCode,
+  tableCoding,
+  xad,
+  xpn,
+  xtn,
+} from '../datatypes';
+import { V3 } from '../systems';
 import { CONTACT_ROLE, GENDER, RELATIONSHIP } from '../tables';
 import type { V2Segment } from '../v2-reader';
 
@@ -13,7 +24,7 @@ export function buildRelatedPerson(
 ): fhir4.Reference | undefined {
   const names = nk1
     .reps(2)
-    .map((r) => xpn(r))
+    .map((r, i) => xpn(r, ctx, `${nk1.loc(2)}[${i + 1}]`))
     .filter((n) => n !== undefined);
   const telecom = [
     ...nk1.reps(5).map((r) => xtn(r, 'home')),
@@ -38,25 +49,31 @@ export function buildRelatedPerson(
   const rel = nk1.rep(3);
   const relCode = normaliseCode(rel?.text(1))?.toUpperCase();
   if (rel && relCode !== undefined) {
-    const known = RELATIONSHIP[relCode];
     const systemName = rel.text(3);
-    const coded = cwe(ctx, rel);
-    if (known && (systemName === undefined || /^HL7-?0063$/i.test(systemName))) {
+    if (systemName === undefined || /^HL7-?0063$/i.test(systemName)) {
+      // Table 0063 when it holds the code (with the v3 RoleCode the binding prefers, where there is
+      // one), else the sender's local 0063.
+      const coding = tableCoding(ctx, '0063', rel.text(1), rel.text(2))!;
+      const known = inSystem(coding, '0063') ? RELATIONSHIP[coding.code ?? ''] : undefined;
+      const v3 = known?.v3 !== undefined && heldCode(V3('RoleCode'), known.v3) ? known.v3 : undefined;
       relationship.push({
         coding: [
-          { system: V2_TABLE('0063'), code: relCode, display: rel.text(2) ?? known.display },
-          ...(known.v3 ? [{ system: V3('RoleCode'), code: known.v3 }] : []),
+          { ...coding, display: coding.display ?? known?.display },
+          ...(v3 !== undefined ? [{ system: V3('RoleCode'), code: v3 }] : []),
         ],
+        text: rel.text(9),
       });
-    } else if (coded) {
-      relationship.push(coded);
+    } else {
+      const coded = cwe(ctx, rel);
+      if (coded) relationship.push(coded);
     }
   }
   const role = nk1.rep(7);
   const roleCode = normaliseCode(role?.text(1))?.toUpperCase();
   if (role && roleCode !== undefined) {
+    const coding = tableCoding(ctx, '0131', role.text(1), role.text(2))!;
     relationship.push({
-      coding: [{ system: V2_TABLE('0131'), code: roleCode, display: role.text(2) ?? CONTACT_ROLE[roleCode] }],
+      coding: [{ ...coding, display: coding.display ?? CONTACT_ROLE[roleCode] }],
     });
   }
 
