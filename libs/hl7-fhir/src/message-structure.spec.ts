@@ -118,6 +118,25 @@ describe('ORU^R01: one DiagnosticReport per OBR, every OBX in its report', () =>
     expect(c.resolve(sp1.request?.[0])).toBe(c.one('ServiceRequest'));
   });
 
+  it('OBX under an ORC without OBR are kept as the patient’s Observations, not dropped', () => {
+    const c = convertText(
+      er7(
+        MSH,
+        PID,
+        seg('ORC', { 1: 'RE', 3: 'ACC-3^LAB' }),
+        OBX(1, 'X1^X1^L', '1'),
+        OBR(1, { 3: 'ACC-4^LAB', 4: 'A1^Panel^L' }),
+        OBX(1, 'Y1^Y1^L', '2'),
+      ),
+    );
+    const [x1, y1] = c.all('Observation');
+    expect(x1.code.coding?.[0].code).toBe('X1');
+    expect(c.one('DiagnosticReport').result?.map((r) => c.resolve(r))).toEqual([y1]);
+    expect(c.warnings).not.toContainEqual(
+      expect.objectContaining({ code: 'SEGMENT_SKIPPED', location: 'ORC' }),
+    );
+  });
+
   it('several PATIENT_RESULT groups: each report and observation belongs to its own patient', () => {
     const c = convertText(
       er7(
