@@ -12,6 +12,7 @@ import { IntegrationsController } from './integrations/integrations.controller';
 import { IntegrationsService } from './integrations/integrations.service';
 import { Hl7Received1764000000000 } from './migrations/1764000000000-hl7-received';
 import { IntegrationsOutbox1764100000000 } from './migrations/1764100000000-integrations-outbox';
+import { Hl7ReceivedFingerprint1765000000000 } from './migrations/1765000000000-hl7-received-fingerprint';
 import { OutboxRecord } from './outbox/outbox-record.entity';
 import { OutboxModule } from './outbox/outbox.module';
 import { SYNC_ENTITIES, SYNC_MIGRATIONS, SyncModule } from './sync/sync.module';
@@ -34,6 +35,7 @@ export const gatewayService: ServiceDefinition = {
     IntegrationsOutbox1764100000000,
     ...WEBHOOK_MIGRATIONS,
     ...SYNC_MIGRATIONS,
+    Hl7ReceivedFingerprint1765000000000,
   ],
   settings: GatewaySettings,
   openApi: {

@@ -12,21 +12,19 @@ import {
   ValidateIf,
   type ValidationArguments,
 } from 'class-validator';
+import { SUPPORTED_MESSAGE_TYPES } from '@meridian/hl7-fhir';
 import { BooleanFlag, CommaSeparated } from '@meridian/platform';
 import { IsAllowList, IsEncryptionKeys } from '@meridian/security';
 
-/** The message types the transformer converts; anything else is refused at the edge with AR. */
-export const DEFAULT_MESSAGE_TYPES = [
-  'ADT^A01',
-  'ADT^A02',
-  'ADT^A03',
-  'ADT^A04',
-  'ADT^A08',
-  'ORM^O01',
-  'ORU^R01',
-  'SIU^S12',
-  'MDM^T02',
-];
+/**
+ * The message types the transformer converts (the converter's own list, so the two cannot drift);
+ * anything else is refused at the edge with AR.
+ */
+export const DEFAULT_MESSAGE_TYPES: string[] = [...SUPPORTED_MESSAGE_TYPES];
+
+/** What intake does with a control id reused within the dedupe window by a message with other content. */
+export const REUSED_CONTROL_ID_POLICIES = ['process', 'refuse'] as const;
+export type ReusedControlIdPolicy = (typeof REUSED_CONTROL_ID_POLICIES)[number];
 
 export const DEFAULT_VERSIONS = [
   '2.1',
@@ -99,11 +97,31 @@ export class GatewaySettings {
   @Max(1_000_000, { message: 'HL7_MAX_MESSAGE_BYTES must be at most 1000000 (the topic record limit)' })
   HL7_MAX_MESSAGE_BYTES = 1_000_000;
 
-  /** A message re-sent with the same MSH-4 and MSH-10 within this window is acknowledged, not republished. 0 = off. */
+  /**
+   * A message re-sent within this window (same sender, MSH-10 and content) is acknowledged, not
+   * republished. 0 = off.
+   */
   @Type(() => Number)
   @IsInt({ message: 'HL7_DEDUPE_WINDOW_SECONDS must be an integer' })
   @Min(0)
   HL7_DEDUPE_WINDOW_SECONDS = 86_400;
+
+  /**
+   * How long a message waits for its dedupe claim in Postgres; past it the message is published
+   * without the window, as when Postgres is down (a slow database must not hold the ACK).
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'HL7_DEDUPE_TIMEOUT_MS must be an integer' })
+  @Min(10, { message: 'HL7_DEDUPE_TIMEOUT_MS must be at least 10' })
+  @Max(60_000, { message: 'HL7_DEDUPE_TIMEOUT_MS must be at most 60000' })
+  HL7_DEDUPE_TIMEOUT_MS = 2_000;
+
+  /**
+   * A control id reused within the window by a message with different content: `process` publishes it
+   * like any message (counted and logged), `refuse` answers AR with ERR 205 (duplicate key identifier).
+   */
+  @IsIn(REUSED_CONTROL_ID_POLICIES, { message: 'HL7_REUSED_CONTROL_ID must be process or refuse' })
+  HL7_REUSED_CONTROL_ID: ReusedControlIdPolicy = 'process';
 
   /** How long a sender waits for Kafka before getting AE (the send goes on; see the README). */
   @Type(() => Number)

@@ -1,58 +1,105 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { quotedTable } from '@meridian/platform';
+import { Integration } from '../integrations/integration.entity';
 import { Hl7Received } from './hl7-received.entity';
 
-/** A claim left `pending` this long belongs to a publish that died with its process; it can be taken over. */
-const STALE_PENDING_SECONDS = 60;
+/** One claim: whose message (sender + MSH-10, hashed), which content, which publish. */
+export interface ClaimRef {
+  key: Buffer;
+  fingerprint: Buffer;
+  eventId: string;
+}
 
+/**
+ * `claimed`: this publish holds the claim. Otherwise a claim on the same content is already there:
+ * `stored` (a duplicate) or `pending` (another copy is being stored under its lease). `reused`: inside
+ * the window, the same sender and control id came with other content.
+ */
 export type ClaimResult =
-  { claimed: true } | { claimed: false; state: 'pending' | 'stored'; eventId: string };
+  { claimed: true; reused: boolean } | { claimed: false; state: 'pending' | 'stored'; reused: boolean };
+
+/**
+ * The dedupe key of a message: SHA-256 of sender and control id, length-delimited (JSON) so no pair
+ * can collide with another by moving characters between the two. Any bytes make a key: a NUL or
+ * other control character in MSH-10 cannot bypass the window (Postgres text would refuse it).
+ */
+export function hl7DedupeKey(sender: string, controlId: string): Buffer {
+  return createHash('sha256')
+    .update(JSON.stringify([sender, controlId]), 'utf8')
+    .digest();
+}
+
+interface ClaimRow {
+  claimed: boolean;
+  reused: boolean;
+  state: 'pending' | 'stored' | null;
+}
 
 /**
  * The dedupe window in Postgres. A message is claimed before it is published (so two copies arriving
  * together cannot both be published), marked stored once Kafka has it, and released if publishing
- * failed (so a resend is published, not mistaken for a duplicate).
+ * failed (so a resend is published, not mistaken for a duplicate). A claim is per content: a
+ * different message under the same control id claims apart, and is reported as `reused`.
  */
 @Injectable()
 export class Hl7DedupeRepository {
-  constructor(@InjectRepository(Hl7Received) private readonly rows: Repository<Hl7Received>) {}
+  constructor(
+    @InjectRepository(Hl7Received) private readonly rows: Repository<Hl7Received>,
+    @InjectRepository(Integration) private readonly integrations: Repository<Integration>,
+  ) {}
 
   private get table(): string {
     return quotedTable(this.rows.metadata);
   }
 
-  /** Takes (facility, controlId) unless a row inside the window says it is stored or in flight. */
-  async claim(
-    facility: string,
-    controlId: string,
-    eventId: string,
-    windowSeconds: number,
-  ): Promise<ClaimResult> {
-    const taken: unknown[] = await this.rows.query(
-      `INSERT INTO ${this.table} AS r (sending_facility, control_id, event_id, state, received_at)
-       VALUES ($1, $2, $3, 'pending', now())
-       ON CONFLICT (sending_facility, control_id) DO UPDATE
-         SET event_id = EXCLUDED.event_id, state = 'pending', received_at = now()
-         WHERE r.received_at < now() - make_interval(secs => $4)
-            OR (r.state = 'pending' AND r.received_at < now() - make_interval(secs => $5))
-       RETURNING event_id`,
-      [facility, controlId, eventId, windowSeconds, STALE_PENDING_SECONDS],
+  /**
+   * Takes (key, fingerprint) unless a row inside the window says it is stored, or pending with its
+   * lease running. One statement: the reads see the table as it was before the insert, i.e. the
+   * existing claim when there was one.
+   */
+  async claim(claim: ClaimRef, windowSeconds: number, leaseSeconds: number): Promise<ClaimResult> {
+    const [row] = (await this.rows.query(
+      `WITH taken AS (
+         INSERT INTO ${this.table} AS r (key_hash, fingerprint, event_id, state, received_at, lease_until)
+         VALUES ($1, $2, $3, 'pending', now(), now() + make_interval(secs => $5))
+         ON CONFLICT (key_hash, fingerprint) DO UPDATE
+           SET event_id = EXCLUDED.event_id, state = 'pending', received_at = now(),
+               lease_until = EXCLUDED.lease_until
+           WHERE r.received_at < now() - make_interval(secs => $4)
+              OR (r.state = 'pending' AND r.lease_until < now())
+         RETURNING 1
+       )
+       SELECT EXISTS (SELECT 1 FROM taken) AS claimed,
+              EXISTS (SELECT 1 FROM ${this.table}
+                       WHERE key_hash = $1 AND fingerprint <> $2
+                         AND received_at >= now() - make_interval(secs => $4)) AS reused,
+              (SELECT state FROM ${this.table} WHERE key_hash = $1 AND fingerprint = $2) AS state`,
+      [claim.key, claim.fingerprint, claim.eventId, windowSeconds, leaseSeconds],
+    )) as ClaimRow[];
+    if (row.claimed) return { claimed: true, reused: row.reused };
+    // Inserted by a concurrent claim that committed after this statement's snapshot, or deleted in
+    // between (a failed publish released it): look again.
+    if (row.state === null) return this.claim(claim, windowSeconds, leaseSeconds);
+    return { claimed: false, state: row.state, reused: row.reused };
+  }
+
+  async markStored(claim: ClaimRef): Promise<void> {
+    await this.rows.update(
+      { keyHash: claim.key, fingerprint: claim.fingerprint, eventId: claim.eventId },
+      { state: 'stored' },
     );
-    if (taken.length > 0) return { claimed: true };
-    const existing = await this.rows.findOneBy({ sendingFacility: facility, controlId });
-    // Deleted between the two statements (a failed publish released it): the resend may go ahead.
-    if (!existing) return this.claim(facility, controlId, eventId, windowSeconds);
-    return { claimed: false, state: existing.state, eventId: existing.eventId };
   }
 
-  async markStored(facility: string, controlId: string, eventId: string): Promise<void> {
-    await this.rows.update({ sendingFacility: facility, controlId, eventId }, { state: 'stored' });
-  }
-
-  async release(facility: string, controlId: string, eventId: string): Promise<void> {
-    await this.rows.delete({ sendingFacility: facility, controlId, eventId, state: 'pending' });
+  async release(claim: ClaimRef): Promise<void> {
+    await this.rows.delete({
+      keyHash: claim.key,
+      fingerprint: claim.fingerprint,
+      eventId: claim.eventId,
+      state: 'pending',
+    });
   }
 
   /** Deletes rows older than the window; returns how many. */
@@ -63,5 +110,21 @@ export class Hl7DedupeRepository {
       .where(`received_at < now() - make_interval(secs => :window)`, { window: windowSeconds })
       .execute();
     return result.affected ?? 0;
+  }
+
+  /**
+   * The active HL7 integration registered for a sending facility, as the transformer finds it (its
+   * lifecycle events need the id); undefined when there is none.
+   */
+  async integrationIdFor(facility: string): Promise<string | undefined> {
+    const found = await this.integrations
+      .createQueryBuilder('i')
+      .select('i.id', 'id')
+      .where('i.active AND i.facility = :facility', { facility })
+      .andWhere(`i.connection ->> 'type' = 'hl7'`)
+      .orderBy('i.created_at')
+      .limit(1)
+      .getRawOne<{ id: string }>();
+    return found?.id;
   }
 }

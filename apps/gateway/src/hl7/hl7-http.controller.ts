@@ -39,7 +39,7 @@ export class Hl7HttpController {
     const body = await readBody(request, this.settings.HL7_MAX_MESSAGE_BYTES);
     const reply =
       body.overLimit === undefined
-        ? await this.intake.receive(body.bytes, 'http')
+        ? await this.intake.receive(body.bytes, { channel: 'http', address: request.socket.remoteAddress })
         : this.intake.refuseOversized(body.bytes, body.overLimit, 'http');
     response.statusCode = reply.status;
     if (reply.status === 503) response.setHeader('Retry-After', '5');

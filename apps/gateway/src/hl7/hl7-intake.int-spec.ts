@@ -2,20 +2,29 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import { allTopicDefinitions, CE, HL7_V2_RECEIVED_V1, TOPICS } from '@meridian/contracts';
-import { encodeMllp } from '@meridian/hl7';
+import { contentFingerprint, encodeMllp, MLLP, parseHl7 } from '@meridian/hl7';
 import { provisionTopics, readTopic, type StoredRecord } from '@meridian/kafka';
 import { startService } from '@meridian/platform';
 import { eventually, MllpClient, readAck, testKafka } from '@meridian/testing';
 import { gatewayService } from '../app.module';
+import { Hl7DedupeRepository, hl7DedupeKey } from './hl7-dedupe.repository';
 import { MllpServer } from './mllp.server';
 
 // Synthetic messages: no real patient. Each test uses fresh control ids, so runs never collide.
 const message = (
   controlId: string,
-  { type = 'ADT^A01^ADT_A01', version = '2.5.1', mrn = 'MRN-1001', msh15 = '', eol = '\r' } = {},
+  {
+    type = 'ADT^A01^ADT_A01',
+    version = '2.5.1',
+    mrn = 'MRN-1001',
+    msh15 = '',
+    eol = '\r',
+    sender = 'ADT1|GOODHEALTH',
+    time = '20260101120000',
+  } = {},
 ): string =>
   [
-    `MSH|^~\\&|ADT1|GOODHEALTH|MERIDIAN|MERIDIAN|20260101120000||${type}|${controlId}|P|${version}${msh15 ? `|||${msh15}|NE` : ''}`,
+    `MSH|^~\\&|${sender}|MERIDIAN|MERIDIAN|${time}||${type}|${controlId}|P|${version}${msh15 ? `|||${msh15}|NE` : ''}`,
     'EVN|A01|20260101120000',
     `PID|1||${mrn}^^^GOODHEALTH^MR||DOE^JANE||19800101|F`,
     'PV1|1|I|W^101^1',
@@ -100,7 +109,7 @@ describe('gateway HL7 intake (real socket, real broker, real Postgres)', () => {
   it('refuses what it will never accept with AR and a readable ERR, publishing nothing', async () => {
     const client = await MllpClient.connect(mllpPort);
     const [badType, badVersion, badSegment] = [id(), id(), id()];
-    const type = readAck(await client.request(message(badType, { type: 'ADT^A05^ADT_A05' })));
+    const type = readAck(await client.request(message(badType, { type: 'ADT^A17^ADT_A17' })));
     const version = readAck(await client.request(message(badVersion, { version: '3.0' })));
     const segment = readAck(await client.request(message(badSegment).replace('PV1|', 'PV|')));
     const noMsh = readAck(await client.request('PID|1||X\r'));
@@ -188,5 +197,132 @@ describe('gateway HL7 intake (real socket, real broker, real Postgres)', () => {
     const json = await post('{"resourceType":"Patient"}', 'application/json');
     expect(json.status).toBe(415);
     expect((await json.json()) as object).toMatchObject({ message: expect.stringContaining('ER7') });
+  });
+  /** meridian_hl7_control_id_reused_total{outcome="processed"} as /metrics shows it. */
+  const reusedCount = async (): Promise<number> => {
+    const metrics = await (await fetch(`${http}/metrics`)).text();
+    const line = /^meridian_hl7_control_id_reused_total\{outcome="processed"\} (\d+)$/m.exec(metrics);
+    return Number(line?.[1] ?? 0);
+  };
+
+  it('answers a resend with a re-stamped MSH-7 and other line ends as a duplicate, published once', async () => {
+    const client = await MllpClient.connect(mllpPort);
+    const controlId = id();
+    const first = readAck(await client.request(message(controlId)));
+    const resend = readAck(await client.request(message(controlId, { time: '20260101120500', eol: '\r\n' })));
+    client.close();
+    expect([first.code, resend.code]).toEqual(['AA', 'AA']);
+    expect(await published(controlId)).toHaveLength(1);
+  });
+
+  it('publishes a different message that reuses a control id, and counts it', async () => {
+    const before = await reusedCount();
+    const client = await MllpClient.connect(mllpPort);
+    const controlId = id();
+    const admit = readAck(await client.request(message(controlId, { mrn: 'MRN-5005' })));
+    const transfer = readAck(
+      await client.request(message(controlId, { type: 'ADT^A02^ADT_A02', mrn: 'MRN-5005' })),
+    );
+    // The second message sent again is a duplicate of itself: answered, not published a third time.
+    const again = readAck(
+      await client.request(message(controlId, { type: 'ADT^A02^ADT_A02', mrn: 'MRN-5005' })),
+    );
+    client.close();
+    expect([admit.code, transfer.code, again.code]).toEqual(['AA', 'AA', 'AA']);
+    const records = await published(controlId);
+    expect(records.map((r) => r.message.headers?.[CE.subject]?.toString()).sort()).toEqual([
+      'ADT^A01',
+      'ADT^A02',
+    ]);
+    expect(new Set(records.map((r) => r.message.headers?.[CE.id]?.toString())).size).toBe(2);
+    expect(await reusedCount()).toBe(before + 1);
+  });
+
+  it('keeps the window for a control id holding a NUL byte', async () => {
+    const client = await MllpClient.connect(mllpPort);
+    const controlId = `${id()}\u0000X`;
+    const first = readAck(await client.request(message(controlId)));
+    const again = readAck(await client.request(message(controlId)));
+    client.close();
+    expect([first.code, again.code]).toEqual(['AA', 'AA']);
+    expect(await published(controlId)).toHaveLength(1);
+  });
+
+  it('lets a resend take over a claim whose lease ran out (a gateway killed mid-publish)', async () => {
+    const controlId = id();
+    const text = message(controlId);
+    const parsed = parseHl7(text);
+    if (!parsed.ok) throw new Error(parsed.error.reason);
+    // The claim a killed gateway leaves: pending, never settled, its lease already over.
+    const orphan = {
+      key: hl7DedupeKey('GOODHEALTH', controlId),
+      fingerprint: Buffer.from(contentFingerprint(parsed.message), 'hex'),
+      eventId: randomUUID(),
+    };
+    expect(await app.get(Hl7DedupeRepository).claim(orphan, 86_400, 0)).toEqual({
+      claimed: true,
+      reused: false,
+    });
+    const client = await MllpClient.connect(mllpPort);
+    const ack = readAck(await client.request(text));
+    client.close();
+    expect(ack).toEqual({ code: 'AA', controlId });
+    expect(await published(controlId)).toHaveLength(1);
+  });
+
+  it('answers a frame that ends with FS and no CR without waiting for another byte', async () => {
+    const client = await MllpClient.connect(mllpPort);
+    const controlId = id();
+    const framed = encodeMllp(message(controlId));
+    expect(framed[framed.length - 2]).toBe(MLLP.end);
+    // Nothing more is written after FS: the reply must come all the same.
+    const ack = readAck(await client.request(framed.subarray(0, framed.length - 1), 20_000));
+    client.close();
+    expect(ack).toEqual({ code: 'AA', controlId });
+  });
+
+  it('refuses a message missing a required segment with AR and an ERR naming it, publishing nothing', async () => {
+    const client = await MllpClient.connect(mllpPort);
+    const [noOrc, noPid] = [id(), id()];
+    const orm =
+      `MSH|^~\\&|OE|GOODHEALTH|MERIDIAN|MERIDIAN|20260101120000||ORM^O01^ORM_O01|${noOrc}|P|2.5.1\r` +
+      'PID|1||MRN-7007^^^GOODHEALTH^MR||DOE^JANE||19800101|F\rOBR|1|ORD-1||CBC^Blood count^L\r';
+    const withoutOrc = readAck(await client.request(orm));
+    const withoutPid = readAck(await client.request(message(noPid).replace(/PID\|[^\r]*\r/, '')));
+    client.close();
+    expect(withoutOrc).toMatchObject({ code: 'AR', controlId: noOrc });
+    expect(withoutOrc.err).toBe('ERR||ORC^3|100^Segment sequence error^HL70357|E');
+    expect(withoutOrc.text).toContain('ORDER group');
+    expect(withoutPid).toMatchObject({ code: 'AR', controlId: noPid });
+    expect(withoutPid.err).toMatch(/^ERR\|\|PID\^\d+\|100\^/);
+    for (const controlId of [noOrc, noPid]) expect(await published(controlId)).toHaveLength(0);
+  });
+
+  it('accepts a message with empty MSH-3 and MSH-4, keyed by the connection', async () => {
+    const client = await MllpClient.connect(mllpPort);
+    const controlId = id();
+    const ack = readAck(await client.request(message(controlId, { sender: '|', mrn: 'MRN-8008' })));
+    client.close();
+    expect(ack).toEqual({ code: 'AA', controlId });
+    const [record, ...more] = await published(controlId);
+    expect(more).toHaveLength(0);
+    expect(record.message.key?.toString()).toBe('mllp:127.0.0.1|MRN-8008');
+  });
+
+  it('answers an invalid batch of NE messages with a batch-level AR', async () => {
+    const client = await MllpClient.connect(mllpPort);
+    const [a, b] = [id(), id()];
+    const batch =
+      'BHS|^~\\&|ADT1|GOODHEALTH|MERIDIAN|MERIDIAN|20260101120000||||B-NE\r' +
+      message(a, { msh15: 'NE' }) +
+      message(b, { msh15: 'NE' }) +
+      'BTS|3\r';
+    const reply = (await client.request(batch)).split('\r');
+    client.close();
+    expect(reply[0]).toMatch(/^BHS\|\^~\\&\|MERIDIAN\|MERIDIAN\|ADT1\|GOODHEALTH\|.*\|B-NE$/);
+    expect(reply.find((s) => s.startsWith('MSA'))).toMatch(/^MSA\|AR\|B-NE\|BTS-1 declares 3 messages/);
+    // BTS is the batch's 10th segment (BHS, then two messages of four segments each).
+    expect(reply.find((s) => s.startsWith('ERR'))).toBe('ERR||BTS^10^1|100^Segment sequence error^HL70357|E');
+    for (const controlId of [a, b]) expect(await published(controlId)).toHaveLength(0);
   });
 });

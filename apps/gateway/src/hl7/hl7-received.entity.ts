@@ -1,16 +1,19 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * The dedupe window: one row per (sending facility, MSH-10) seen recently. `pending` while the
- * message is being written to Kafka, `stored` once the broker acknowledged it. Holds no PHI.
+ * The dedupe window: one row per (sender + MSH-10, content) seen recently. `pending` while the message
+ * is being written to Kafka (until `lease_until`), `stored` once the broker acknowledged it. Holds
+ * hashes only: no PHI, and no value a sender's bytes could make unstorable.
  */
 @Entity({ name: 'hl7_received' })
 export class Hl7Received {
-  @PrimaryColumn({ name: 'sending_facility', type: 'text' })
-  sendingFacility!: string;
+  /** SHA-256 of the sender and MSH-10 (hl7DedupeKey). */
+  @PrimaryColumn({ name: 'key_hash', type: 'bytea' })
+  keyHash!: Buffer;
 
-  @PrimaryColumn({ name: 'control_id', type: 'text' })
-  controlId!: string;
+  /** SHA-256 of the normalised message (libs/hl7 contentFingerprint). */
+  @PrimaryColumn({ type: 'bytea' })
+  fingerprint!: Buffer;
 
   /** ce_id of the record published for it. */
   @Column({ name: 'event_id', type: 'uuid' })
@@ -21,4 +24,8 @@ export class Hl7Received {
 
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt!: Date;
+
+  /** A `pending` claim past this belongs to a publish that died with its process; it may be taken over. */
+  @Column({ name: 'lease_until', type: 'timestamptz' })
+  leaseUntil!: Date;
 }

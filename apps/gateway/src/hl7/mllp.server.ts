@@ -119,7 +119,9 @@ export class MllpServer implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private enqueue(connection: Connection, frame: Buffer): void {
-    this.enqueueReply(connection, () => this.intake.receive(frame, 'mllp'));
+    // The peer address names the sender of a message whose MSH-3 and MSH-4 are both empty.
+    const origin = { channel: 'mllp' as const, address: connection.socket.remoteAddress };
+    this.enqueueReply(connection, () => this.intake.receive(frame, origin));
   }
 
   private enqueueReply(connection: Connection, work: () => Promise<IntakeReply> | IntakeReply): void {
