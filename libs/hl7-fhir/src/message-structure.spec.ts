@@ -336,7 +336,13 @@ describe('segments once left out', () => {
     expect(peanut.reaction?.[0].manifestation[0].extension?.[0].valueCode).toBe('unknown');
     expect(latex.reaction?.[0].severity).toBe('mild');
     expect(codeine.reaction).toBeUndefined();
-    expect(c.all('AllergyIntolerance').every((a) => a.criticality === undefined)).toBe(true);
+    // Criticality per the IG's ConceptMap for table 0128: SV high, MI low, nothing for MO and U.
+    expect(c.all('AllergyIntolerance').map((a) => a.criticality)).toEqual([
+      'high',
+      undefined,
+      'low',
+      undefined,
+    ]);
   });
 
   it('ORM: the patient’s AL1 and IN1 come with each order', () => {

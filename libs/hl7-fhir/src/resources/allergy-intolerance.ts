@@ -7,15 +7,20 @@ import { unknownConcept } from './observation';
 const CLINICAL = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical';
 
 /**
- * AL1-4 allergy severity (table 0128) → reaction.severity (V2-to-FHIR IG). U (unknown) says
- * nothing, so no severity is written. Severity is how bad the reaction was, not criticality (the
- * risk of a future one), which AL1 does not give.
+ * AL1-4 allergy severity (table 0128) → reaction.severity: SV severe, MO moderate, MI mild; U
+ * (unknown) says nothing, so no severity is written.
  */
 const SEVERITY: Record<string, fhir4.AllergyIntoleranceReaction['severity']> = {
   SV: 'severe',
   MO: 'moderate',
   MI: 'mild',
 };
+
+/**
+ * AL1-4 → criticality as the V2-to-FHIR IG's ConceptMap table-hl70128-to-allergy-intolerance-criticality
+ * has it: SV high, MI low; MO and U map to none.
+ */
+const CRITICALITY: Record<string, fhir4.AllergyIntolerance['criticality']> = { SV: 'high', MI: 'low' };
 
 /** AL1 → AllergyIntolerance (`PUT AllergyIntolerance/<id>`, id from patient + allergen). */
 export function buildAllergy(
@@ -45,6 +50,7 @@ export function buildAllergy(
     resourceType: 'AllergyIntolerance',
     clinicalStatus: { coding: [{ system: CLINICAL, code: 'active', display: 'Active' }] },
     category: category && [category],
+    criticality: severityCode !== undefined ? CRITICALITY[severityCode] : undefined,
     code,
     patient,
     onsetDateTime: ctx.dateTime(al1.text(6), al1.loc(6)),
