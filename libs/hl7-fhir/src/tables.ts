@@ -1,6 +1,8 @@
 /**
  * HL7 v2 tables and their FHIR counterparts, following the V2-to-FHIR implementation guide's concept
- * maps where it has one. Codes are looked up upper-cased; a code not listed maps to nothing.
+ * maps where it has one. Codes are looked up upper-cased; a code not listed maps to nothing. Whether
+ * a table (or v3 code system) holds a code is not listed here: `tableCoding` asks the code lists R4
+ * ships (`knownCodeSystemHas`), the same lists a FHIR server validates against.
  */
 
 /** 0001 Administrative sex → AdministrativeGender. */
@@ -123,9 +125,6 @@ export const ENCOUNTER_CLASS: Record<string, { code: string; display: string }> 
   B: { code: 'IMP', display: 'inpatient encounter' },
 };
 
-/** 0002 Marital status codes that v3 MaritalStatus shares; the rest keep the v2 system. */
-export const MARITAL_V3 = new Set(['A', 'D', 'I', 'L', 'M', 'P', 'S', 'T', 'U', 'W']);
-
 /** 0063 Relationship → display, and the v3 RoleCode translation where there is one. */
 export const RELATIONSHIP: Record<string, { display: string; v3?: string }> = {
   SPO: { display: 'Spouse', v3: 'SPS' },
@@ -223,54 +222,6 @@ export const OBSERVATION_STATUS: Record<string, fhir4.Observation['status']> = {
   A: 'amended',
 };
 
-/** 0078 Abnormal flags that v3 ObservationInterpretation has with the same code. */
-export const INTERPRETATION_V3 = new Set([
-  'L',
-  'H',
-  'LL',
-  'HH',
-  'LU',
-  'HU',
-  '<',
-  '>',
-  'N',
-  'A',
-  'AA',
-  'AC',
-  'B',
-  'D',
-  'DET',
-  'E',
-  'EX',
-  'EXP',
-  'HX',
-  'I',
-  'IE',
-  'IND',
-  'LX',
-  'MS',
-  'NCL',
-  'ND',
-  'NEG',
-  'NR',
-  'NS',
-  'OBX',
-  'POS',
-  'QCF',
-  'R',
-  'RR',
-  'S',
-  'SDD',
-  'SYN-R',
-  'SYN-S',
-  'TOX',
-  'U',
-  'UNE',
-  'VS',
-  'W',
-  'WR',
-  'CAR',
-]);
 /** v2 flags spelled differently in v3. */
 export const INTERPRETATION_ALIAS: Record<string, string> = { '>U': 'HU', '<U': 'LU', H_: 'H', L_: 'L' };
 
