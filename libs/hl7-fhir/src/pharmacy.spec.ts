@@ -156,6 +156,21 @@ describe('RDE^O11 variants', () => {
     expect(validateFhirResource(c.bundle).valid).toBe(true);
   });
 
+  it('without TQ1 or RXE-1 the timing comes from ORC-7; a route without coding system is read in table 0162', () => {
+    const c = convert(ORC({ 7: '^TID^^20240506' }), RXE({ 1: '' }), 'RXR|IV');
+    const dosage = c.one('MedicationRequest').dosageInstruction?.[0];
+    expect(dosage?.timing?.repeat).toEqual({
+      frequency: 3,
+      period: 1,
+      periodUnit: 'd',
+      boundsPeriod: { start: '2024-05-06' },
+    });
+    expect(dosage?.route?.coding?.[0]).toMatchObject({
+      system: 'http://terminology.hl7.org/CodeSystem/v2-0162',
+      code: 'IV',
+    });
+  });
+
   it('a repeat pattern in no code system is kept as text', () => {
     const c = convert(ORC(), RXE({ 1: '^EVERY MORNING' }));
     expect(c.one('MedicationRequest').dosageInstruction?.[0]?.timing).toEqual({

@@ -1,5 +1,5 @@
 import type { ConversionContext } from '../context';
-import { cwe, normaliseCode } from '../datatypes';
+import { cwe, cweInTable, normaliseCode } from '../datatypes';
 import { V2_TABLE } from '../systems';
 import type { V2Segment } from '../v2-reader';
 import type { ResultGroup } from './diagnostic-report';
@@ -217,8 +217,8 @@ export function buildImmunization(ctx: ConversionContext, input: ImmunizationInp
     manufacturer: manufacturer(ctx, rxa.rep(17)),
     lotNumber: rxa.text(15),
     expirationDate: ctx.date(rxa.text(16), rxa.loc(16)),
-    site: cwe(ctx, rxr?.rep(2)),
-    route: cwe(ctx, rxr?.rep(1)),
+    site: cweInTable(ctx, rxr?.rep(2), '0163'),
+    route: cweInTable(ctx, rxr?.rep(1), '0162'),
     doseQuantity: amount !== undefined ? { value: amount, ...unit } : undefined,
     performer: [
       ...performer(ctx, rxa.reps(10), 'AP', 'Administering Provider'),

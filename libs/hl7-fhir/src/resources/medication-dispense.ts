@@ -1,5 +1,5 @@
 import type { ConversionContext } from '../context';
-import { cwe, normaliseCode } from '../datatypes';
+import { cweInTable, normaliseCode } from '../datatypes';
 import { V2_TABLE } from '../systems';
 import type { V2Segment } from '../v2-reader';
 import { medicationOf } from './medication';
@@ -55,8 +55,8 @@ export function buildMedicationDispense(
     .map((r) => r.wholeText())
     .filter((t) => t !== undefined)
     .map((text) => ({ text }));
-  const route = cwe(ctx, rxr?.rep(1));
-  const site = cwe(ctx, rxr?.rep(2));
+  const route = cweInTable(ctx, rxr?.rep(1), '0162');
+  const site = cweInTable(ctx, rxr?.rep(2), '0163');
   const instructions = rxd
     .reps(15)
     .map((r) => r.text(9) ?? r.text(2) ?? r.text(1))

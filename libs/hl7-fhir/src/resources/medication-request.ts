@@ -1,7 +1,7 @@
 import { knownCodeSystemHas } from '@meridian/fhir';
 import type { EntryMode } from '../bundle';
 import type { ConversionContext } from '../context';
-import { cwe, normaliseCode } from '../datatypes';
+import { cwe, cweInTable, normaliseCode } from '../datatypes';
 import { UCUM, V2_TABLE, V3 } from '../systems';
 import type { V2Rep, V2Segment } from '../v2-reader';
 import { medicationOf } from './medication';
@@ -171,15 +171,18 @@ export function buildMedicationRequest(
   const { orc, rxe, tq1, rxr } = input;
   const ids = prescriptionIdentifiers(ctx, orc, rxe.text(15));
   const matchOn = [ids.placer, ids.filler, ids.prescription].find((i) => i?.system !== undefined);
-  const tq = rxe.rep(1);
+  // Timing: TQ1 (v2.5+), else the deprecated TQ in RXE-1, else in ORC-7 (start = component 4, end 5, priority 6).
+  const tqSeg = rxe.rep(1) !== undefined ? rxe : orc?.rep(7) !== undefined ? orc : undefined;
+  const tqField = tqSeg === rxe ? 1 : 7;
+  const tq = tqSeg?.rep(tqField);
   const start =
     tq1?.text(7) !== undefined
       ? ctx.dateTime(tq1.text(7), tq1.loc(7))
-      : ctx.dateTime(tq?.text(4), rxe.loc(1, 4));
+      : ctx.dateTime(tq?.text(4), tqSeg?.loc(tqField, 4) ?? 'RXE-1.4');
   const end =
     tq1?.text(8) !== undefined
       ? ctx.dateTime(tq1.text(8), tq1.loc(8))
-      : ctx.dateTime(tq?.text(5), rxe.loc(1, 5));
+      : ctx.dateTime(tq?.text(5), tqSeg?.loc(tqField, 5) ?? 'RXE-1.5');
   const pattern = tq1?.rep(3)?.text(1) ?? tq?.sub(2, 1);
   const priority = normaliseCode(tq1?.text(9) ?? tq?.text(6))?.toUpperCase();
   const minimum = quantity(ctx, rxe.text(3), rxe.rep(5), rxe.loc(3));
@@ -199,9 +202,9 @@ export function buildMedicationRequest(
       .filter((c) => c !== undefined),
     timing: timingOf(pattern, start !== undefined || end !== undefined ? { start, end } : undefined),
     asNeededBoolean: priority === 'PRN' || normaliseCode(pattern)?.toUpperCase() === 'PRN' ? true : undefined,
-    route: cwe(ctx, rxr?.rep(1)),
-    site: cwe(ctx, rxr?.rep(2)),
-    method: cwe(ctx, rxr?.rep(4)),
+    route: cweInTable(ctx, rxr?.rep(1), '0162'),
+    site: cweInTable(ctx, rxr?.rep(2), '0163'),
+    method: cweInTable(ctx, rxr?.rep(4), '0165'),
     doseAndRate:
       minimum !== undefined || rate !== undefined
         ? [
