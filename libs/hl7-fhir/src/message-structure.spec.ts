@@ -186,6 +186,15 @@ describe('SIU: timing, durations in their units, participants, type, basedOn', (
     expect(a).toMatchObject({ end: '2024-05-21T12:00:00-05:00', minutesDuration: 120 });
   });
 
+  it('a TQ1 with a duration but no start still gives the duration of an SCH-11 start', () => {
+    const a = appointment(
+      SCH({ 9: '10', 11: '^^^202405201400-0500' }),
+      seg('TQ1', { 1: '1', 6: '90^s' }),
+      PID,
+    );
+    expect(a).toMatchObject({ minutesDuration: 2, end: '2024-05-20T14:01:30-05:00' });
+  });
+
   it.each([
     ['1', 'H', 60],
     ['3600', 'S', 60],

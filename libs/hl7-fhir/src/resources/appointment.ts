@@ -139,11 +139,15 @@ const RESOURCE_TIMING: Record<string, [number, number, number]> = {
 /**
  * When the appointment is: TQ1-7 start / TQ1-8 end / TQ1-6 duration (v2.5+: TQ1 replaces SCH-11),
  * else SCH-11 (TQ: 4 start, 5 end, 3 duration), else the first resource with a start (AIS-4, AIG-8,
- * AIL-6, AIP-6, with that resource's duration). The duration is the timing source's own, else
- * SCH-9 in SCH-10's units.
+ * AIL-6, AIP-6, with that resource's duration). The duration is the timing source's own (SCH-11.3,
+ * the resource's), else a TQ1-6, else SCH-9 in SCH-10's units.
  */
 function timing(ctx: ConversionContext, sch: V2Segment, tq1s: V2Segment[], resources: V2Segment[]): Timing {
-  const schDuration = () => minutes(ctx, sch.text(9), sch.rep(10), sch.loc(9));
+  // A TQ1 may give the service duration without a start (the start then comes from SCH-11 or a
+  // resource): it is still the appointment's duration, before SCH-9.
+  const defaultDuration = () =>
+    tq1s.map((tq1) => cqMinutes(ctx, tq1, 6)).find((d) => d !== undefined) ??
+    minutes(ctx, sch.text(9), sch.rep(10), sch.loc(9));
   for (const tq1 of tq1s) {
     const start = ctx.parseDate(tq1.text(7), tq1.loc(7));
     if (start) {
@@ -151,7 +155,7 @@ function timing(ctx: ConversionContext, sch: V2Segment, tq1s: V2Segment[], resou
         start,
         startLocation: tq1.loc(7),
         end: ctx.parseDate(tq1.text(8), tq1.loc(8)),
-        duration: cqMinutes(ctx, tq1, 6) ?? schDuration(),
+        duration: defaultDuration(),
       };
     }
   }
@@ -162,7 +166,7 @@ function timing(ctx: ConversionContext, sch: V2Segment, tq1s: V2Segment[], resou
       start,
       startLocation: sch.loc(11, 4),
       end: ctx.parseDate(tq?.text(5), sch.loc(11, 5)),
-      duration: tqDuration(ctx, sch, 11) ?? schDuration(),
+      duration: tqDuration(ctx, sch, 11) ?? defaultDuration(),
     };
   }
   // Some v2.3 senders put start^end in the first two TQ components (quantity, interval): a
@@ -174,7 +178,7 @@ function timing(ctx: ConversionContext, sch: V2Segment, tq1s: V2Segment[], resou
       start: shifted,
       startLocation: sch.loc(11, 1),
       end: parseV2DateTime(tq?.text(2)),
-      duration: schDuration(),
+      duration: defaultDuration(),
     };
   }
   for (const seg of resources) {
@@ -184,10 +188,10 @@ function timing(ctx: ConversionContext, sch: V2Segment, tq1s: V2Segment[], resou
       return {
         start: dt,
         startLocation: seg.loc(s),
-        duration: minutes(ctx, seg.text(d), seg.rep(u), seg.loc(d)) ?? schDuration(),
+        duration: minutes(ctx, seg.text(d), seg.rep(u), seg.loc(d)) ?? defaultDuration(),
       };
   }
-  return { startLocation: tq1s.length > 0 ? tq1s[0].loc(7) : sch.loc(11, 4), duration: schDuration() };
+  return { startLocation: tq1s.length > 0 ? tq1s[0].loc(7) : sch.loc(11, 4), duration: defaultDuration() };
 }
 
 /**
