@@ -288,10 +288,14 @@ describe('ADT events', () => {
     expect(noDates.one('Encounter').status).toBe('unknown');
   });
 
-  it('A08 with a PV1 that has neither visit number nor admit time writes no Encounter', () => {
-    const c = convertText(er7(MSH('A08'), PID, seg('PV1', { 2: 'O' })));
-    expect(c.all('Encounter')).toHaveLength(0);
-    expect(c.warnings).toContainEqual(expect.objectContaining({ code: 'SEGMENT_SKIPPED', location: 'PV1' }));
+  it('A08 with a PV1 that has neither visit number nor admit time writes the visit of that message only', () => {
+    const text = er7(MSH('A08'), PID, seg('PV1', { 2: 'O' }));
+    const c = convertText(text);
+    const enc = c.one('Encounter');
+    expect(c.entry(enc).request).toEqual({ method: 'PUT', url: `Encounter/${enc.id}` });
+    // A resend writes the same Encounter; another message (another MSH-10) its own.
+    expect(convertText(text).one('Encounter').id).toBe(enc.id);
+    expect(convertText(text.replace('MSG-A08', 'MSG-A08-2')).one('Encounter').id).not.toBe(enc.id);
   });
 
   it('A28/A31 person updates write no Encounter; a PV1 saying nothing writes none either', () => {
@@ -366,7 +370,7 @@ describe('PID details', () => {
 
 describe('failures are values', () => {
   it('unsupported message types and events', () => {
-    for (const type of ['ADT^A40', 'ACK^A01', 'VXU^V04', 'MDM^T01']) {
+    for (const type of ['ADT^A24', 'ACK^A01', 'VXU^V03', 'MDM^T01']) {
       const result = convertHl7ToFhir(parse(er7(`MSH|^~\\&|A|F|B|G|20240101||${type}|1|P|2.5`, PID)));
       expect(result).toEqual({
         ok: false,
