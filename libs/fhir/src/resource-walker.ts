@@ -7,6 +7,7 @@ import {
   isCrossVersionExtensionUrl,
 } from './extension-rules';
 import type { FhirIssue, FhirIssueSeverity } from './fhir-issue';
+import { checkResourceInvariants, checkTypeInvariants, type InvariantReport } from './invariants';
 import {
   checkPrimitive,
   compareDateTimes,
@@ -55,6 +56,7 @@ export class ResourceWalker {
   private ownerIndex: ElementIndex | undefined;
   private ownerName = '';
   private primitiveType: string | undefined;
+  private readonly invariantError: InvariantReport = (path, rule, message) => this.error(path, rule, message);
 
   constructor(private readonly defs: R4Definitions) {
     const element = defs.typeIndex('Element');
@@ -105,6 +107,7 @@ export class ResourceWalker {
       );
     }
     this.object(resource, index, path, true);
+    checkResourceInvariants(type, resource, path, this.invariantError);
     this.container = outerContainer;
     this.bundle = outerBundle;
   }
@@ -300,6 +303,7 @@ export class ResourceWalker {
     const children = def.children;
     if (!children) return;
     this.object(value, children, path, false);
+    checkTypeInvariants(def.type, value, path, this.invariantError);
     if (def.requiredBinding && def.type === 'CodeableConcept')
       this.checkConceptBinding(value, def.requiredBinding, path);
     switch (def.type) {

@@ -273,7 +273,8 @@ describe('required bindings', () => {
         ...patient(),
         name: [{ use: 'nick', family: 'Q' }],
         telecom: [{ system: 'pager', value: '1', use: 'office' }],
-        contact: [{ gender: 'f' }],
+        // pat-1 wants a name, telecom, address or organization in a contact.
+        contact: [{ gender: 'f', name: { family: 'R' } }],
       }),
     ).toEqual([
       ['Patient.name[0].use', 'binding'],
