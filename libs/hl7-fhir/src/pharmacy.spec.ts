@@ -171,6 +171,36 @@ describe('RDE^O11 variants', () => {
     });
   });
 
+  it('a maximum below the minimum (RXE-4 < RXE-3) is not a range: the minimum is the dose, with a warning', () => {
+    const c = convert(ORC(), RXE({ 3: '10', 4: '5' }));
+    expect(c.one('MedicationRequest').dosageInstruction?.[0]?.doseAndRate?.[0]).toEqual({
+      doseQuantity: { value: 10, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' },
+    });
+    expect(c.warnings).toContainEqual(expect.objectContaining({ code: 'INVALID_VALUE', location: 'RXE-4' }));
+    expect(validateFhirResource(c.bundle).valid).toBe(true);
+  });
+
+  it('an end before the start, or one that cannot be ordered with it, is left out with a warning', () => {
+    for (const [start, end] of [
+      ['202405061300', '202405011300'],
+      ['20240506', '202405061300'],
+    ]) {
+      const c = convert(ORC(), RXE(), seg('TQ1', { 1: '1', 7: start, 8: end }));
+      const bounds = c.one('MedicationRequest').dosageInstruction?.[0]?.timing?.repeat?.boundsPeriod;
+      expect(bounds?.end).toBeUndefined();
+      expect(bounds?.start).toBeDefined();
+      expect(c.warnings).toContainEqual(
+        expect.objectContaining({ code: 'INVALID_VALUE', location: 'TQ1-8' }),
+      );
+      expect(validateFhirResource(c.bundle).valid).toBe(true);
+    }
+    const ordered = convert(ORC(), RXE(), seg('TQ1', { 1: '1', 7: '20240506', 8: '202405071300' }));
+    expect(ordered.one('MedicationRequest').dosageInstruction?.[0]?.timing?.repeat?.boundsPeriod).toEqual({
+      start: '2024-05-06',
+      end: '2024-05-07T13:00:00Z',
+    });
+  });
+
   it('a repeat pattern in no code system is kept as text', () => {
     const c = convert(ORC(), RXE({ 1: '^EVERY MORNING' }));
     expect(c.one('MedicationRequest').dosageInstruction?.[0]?.timing).toEqual({

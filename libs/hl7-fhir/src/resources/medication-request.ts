@@ -2,6 +2,7 @@ import { knownCodeSystemHas } from '@meridian/fhir';
 import type { EntryMode } from '../bundle';
 import type { ConversionContext } from '../context';
 import { cwe, cweInTable, normaliseCode } from '../datatypes';
+import { toEpochMs, toFhirDateTime } from '../datetime';
 import { UCUM, V2_TABLE, V3 } from '../systems';
 import type { V2Rep, V2Segment } from '../v2-reader';
 import { medicationOf } from './medication';
@@ -91,6 +92,48 @@ function timingOf(pattern: string | undefined, bounds: fhir4.Period | undefined)
   return { repeat, code: concept };
 }
 
+/** Year … second of a parsed time, as far as it was sent. */
+const PARTS = ['year', 'month', 'day', 'hour', 'minute', 'second'] as const;
+
+/**
+ * Start and end of a timing as a Period. FHIR's per-1 wants start <= end, and FHIRPath cannot order
+ * two values that agree as far as the shorter one goes (`20240506` and `202405061300`): such an end,
+ * or one before the start, is left out with a warning.
+ */
+function boundsOf(
+  ctx: ConversionContext,
+  startText: string | undefined,
+  startLoc: string,
+  endText: string | undefined,
+  endLoc: string,
+): fhir4.Period | undefined {
+  const start = ctx.parseDate(startText, startLoc);
+  let end = ctx.parseDate(endText, endLoc);
+  if (start !== undefined && end !== undefined) {
+    const samePrecision = PARTS.every((p) => (start[p] === undefined) === (end?.[p] === undefined));
+    const ordered = samePrecision
+      ? toEpochMs(start, ctx.tz) <= toEpochMs(end, ctx.tz)
+      : (() => {
+          // Different precisions: only a difference within the parts both have orders them.
+          for (const p of PARTS) {
+            const [a, b] = [start[p], end?.[p]];
+            if (a === undefined || b === undefined) return false;
+            if (a !== b) return a < b;
+          }
+          return false;
+        })();
+    if (!ordered) {
+      ctx.warn('INVALID_VALUE', endLoc, 'end is not after the start (or cannot be ordered with it); omitted');
+      end = undefined;
+    }
+  }
+  if (start === undefined && end === undefined) return undefined;
+  return {
+    start: start && toFhirDateTime(start, ctx.tz),
+    end: end && toFhirDateTime(end, ctx.tz),
+  };
+}
+
 export interface MedicationRequestInput {
   orc?: V2Segment;
   rxe: V2Segment;
@@ -175,19 +218,35 @@ export function buildMedicationRequest(
   const tqSeg = rxe.rep(1) !== undefined ? rxe : orc?.rep(7) !== undefined ? orc : undefined;
   const tqField = tqSeg === rxe ? 1 : 7;
   const tq = tqSeg?.rep(tqField);
-  const start =
-    tq1?.text(7) !== undefined
-      ? ctx.dateTime(tq1.text(7), tq1.loc(7))
-      : ctx.dateTime(tq?.text(4), tqSeg?.loc(tqField, 4) ?? 'RXE-1.4');
-  const end =
-    tq1?.text(8) !== undefined
-      ? ctx.dateTime(tq1.text(8), tq1.loc(8))
-      : ctx.dateTime(tq?.text(5), tqSeg?.loc(tqField, 5) ?? 'RXE-1.5');
+  const bounds =
+    tq1?.text(7) !== undefined || tq1?.text(8) !== undefined
+      ? boundsOf(ctx, tq1.text(7), tq1.loc(7), tq1.text(8), tq1.loc(8))
+      : boundsOf(
+          ctx,
+          tq?.text(4),
+          tqSeg?.loc(tqField, 4) ?? 'RXE-1.4',
+          tq?.text(5),
+          tqSeg?.loc(tqField, 5) ?? 'RXE-1.5',
+        );
   const pattern = tq1?.rep(3)?.text(1) ?? tq?.sub(2, 1);
   const priority = normaliseCode(tq1?.text(9) ?? tq?.text(6))?.toUpperCase();
   const minimum = quantity(ctx, rxe.text(3), rxe.rep(5), rxe.loc(3));
   const maximum = quantity(ctx, rxe.text(4), rxe.rep(5), rxe.loc(4));
   const rate = quantity(ctx, rxe.text(23), rxe.rep(24), rxe.loc(23));
+  // RXE-3 alone (or equal to RXE-4) is a dose; RXE-3 to RXE-4 a range, which FHIR wants in order.
+  let dose: Pick<fhir4.DosageDoseAndRate, 'doseQuantity' | 'doseRange'> | undefined;
+  if (maximum === undefined || maximum.value === minimum?.value) {
+    dose = minimum && { doseQuantity: minimum };
+  } else if (minimum !== undefined && maximum.value < minimum.value) {
+    ctx.warn(
+      'INVALID_VALUE',
+      rxe.loc(4),
+      'give amount maximum is below the minimum; the minimum is the dose',
+    );
+    dose = { doseQuantity: minimum };
+  } else {
+    dose = { doseRange: { low: minimum, high: maximum } };
+  }
   const daily = rxe.rep(19);
   const dailyMax = quantity(ctx, daily?.text(1), daily?.nested(2), rxe.loc(19));
   const instructions = rxe
@@ -200,22 +259,12 @@ export function buildMedicationRequest(
       .reps(7)
       .map((r) => cwe(ctx, r))
       .filter((c) => c !== undefined),
-    timing: timingOf(pattern, start !== undefined || end !== undefined ? { start, end } : undefined),
+    timing: timingOf(pattern, bounds),
     asNeededBoolean: priority === 'PRN' || normaliseCode(pattern)?.toUpperCase() === 'PRN' ? true : undefined,
     route: cweInTable(ctx, rxr?.rep(1), '0162'),
     site: cweInTable(ctx, rxr?.rep(2), '0163'),
     method: cweInTable(ctx, rxr?.rep(4), '0165'),
-    doseAndRate:
-      minimum !== undefined || rate !== undefined
-        ? [
-            {
-              ...(maximum !== undefined && maximum.value !== minimum?.value
-                ? { doseRange: { low: minimum, high: maximum } }
-                : { doseQuantity: minimum }),
-              rateQuantity: rate,
-            },
-          ]
-        : undefined,
+    doseAndRate: dose !== undefined || rate !== undefined ? [{ ...dose, rateQuantity: rate }] : undefined,
     maxDosePerPeriod:
       dailyMax !== undefined
         ? { numerator: dailyMax, denominator: { value: 1, unit: 'd', system: UCUM, code: 'd' } }
