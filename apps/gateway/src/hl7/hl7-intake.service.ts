@@ -52,6 +52,8 @@ const SOURCE = '/meridian/gateway';
 export const CLAIM_LEASE_MARGIN_MS = 5_000;
 const LIFECYCLE_STEP = 'gateway.hl7-control-id-reused';
 const TIMED_OUT = Symbol('timed out');
+const BATCH_HEADER = /^\uFEFF?\s*(FHS|BHS)/;
+const LATER_MSH = /[\r\n]MSH/;
 
 /**
  * The one path every HL7 v2 message takes into Meridian, whatever carried it: check it (syntax,
@@ -123,7 +125,9 @@ export class Hl7IntakeService implements OnModuleInit, OnModuleDestroy {
       return this.refuseOversized(bytes.subarray(0, HEADER_PEEK_BYTES), bytes.length, origin.channel);
     }
     const text = decodeHl7Bytes(bytes);
-    return /^\uFEFF?\s*(FHS|BHS)/.test(text)
+    // A batch file, or several messages one after the other without a batch header (MSH at the start
+    // of a later segment), which senders post as one HTTP body.
+    return BATCH_HEADER.test(text) || LATER_MSH.test(text)
       ? this.receiveBatch(text, origin)
       : this.receiveMessage(text, origin);
   }
@@ -137,7 +141,10 @@ export class Hl7IntakeService implements OnModuleInit, OnModuleDestroy {
 
   private async receiveBatch(text: string, origin: Hl7Origin): Promise<IntakeReply> {
     const split = splitBatch(text);
+    const wrapped = BATCH_HEADER.test(text);
     if (!split.ok) {
+      // Messages without a batch header are refused as their first message would be.
+      if (!wrapped) return this.refuse(readPartialHeader(text), split.error, origin.channel);
       // Answered whatever the messages' MSH-15 says: the batch as a whole was refused.
       this.received.inc({ channel: origin.channel, outcome: 'rejected' });
       return { ack: buildBatchNak(text, split.error), status: 400 };
@@ -146,11 +153,11 @@ export class Hl7IntakeService implements OnModuleInit, OnModuleDestroy {
     // In order, one at a time: the batch's messages may concern the same patient.
     for (const message of split.batch.messages) replies.push(await this.receiveMessage(message, origin));
     const acks = replies.flatMap((reply) => (reply.ack === undefined ? [] : [reply.ack]));
+    const status = replies.some((reply) => reply.status === 503) ? 503 : 200;
     // Resending the whole batch is safe: the dedupe window answers again for what was stored.
-    return {
-      ack: buildBatchAck(split.batch, acks),
-      status: replies.some((reply) => reply.status === 503) ? 503 : 200,
-    };
+    if (wrapped) return { ack: buildBatchAck(split.batch, acks), status };
+    // Unwrapped messages get their ACKs one after the other, as they came.
+    return { ...(acks.length > 0 ? { ack: acks.join('') } : {}), status };
   }
 
   private async receiveMessage(text: string, origin: Hl7Origin): Promise<IntakeReply> {

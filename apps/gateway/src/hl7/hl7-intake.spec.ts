@@ -150,4 +150,19 @@ describe('Hl7IntakeService', () => {
     expect(published[0].key).toBe('http:127.0.0.1|MRN-1');
     expect(seen[0].key.equals(hl7DedupeKey('http:127.0.0.1', 'ANON-1'))).toBe(true);
   });
+
+  it('takes several messages without a batch header as a batch, answering each in order', async () => {
+    const { service, published } = intake(() => Promise.resolve({ claimed: true, reused: false }));
+    const reply = await service.receive(
+      Buffer.from(message('BARE-1') + message('BARE-2', { mrn: 'MRN-2' })),
+      http,
+    );
+    const acks = (reply.ack ?? '').split('\r').filter((s) => s.startsWith('MSA'));
+    expect(acks.map((a) => a.split('|').slice(1, 3))).toEqual([
+      ['AA', 'BARE-1'],
+      ['AA', 'BARE-2'],
+    ]);
+    expect(reply.ack).toMatch(/^MSH\|/);
+    expect(published.map((p) => p.key)).toEqual(['GOODHEALTH|MRN-1', 'GOODHEALTH|MRN-2']);
+  });
 });
