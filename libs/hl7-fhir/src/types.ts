@@ -5,9 +5,9 @@ export type ConversionResult =
 export type ConversionErrorCode =
   /** Message type/event this library does not convert. */
   | 'UNSUPPORTED_MESSAGE_TYPE'
-  /** A segment the message type needs (PID, OBR, SCH, TXA…) is not there. */
+  /** A segment the message type needs (PID, OBR, ORC, SCH, TXA, MRG, RXA, RXE, RXD…) is not there. */
   | 'MISSING_SEGMENT'
-  /** The patient has no identifier at all (PID-3, PID-2, PID-4), so it cannot be matched downstream. */
+  /** The patient (or the prior patient of a merge: MRG-1, MRG-4, MRG-2) has no identifier, so it cannot be matched downstream. */
   | 'MISSING_PATIENT_IDENTIFIER'
   /** A document message without any content to carry. */
   | 'MISSING_CONTENT'
