@@ -140,6 +140,31 @@ describe('codes only under a system that holds them (class 3)', () => {
     ]);
   });
 
+  it('UCUM and ISO 3166 codes in a CWE are held to what a server checks of them', () => {
+    const c = convertText(
+      er7(
+        'MSH|^~\\&|APP|GOOD HEALTH|EHR|GHH|20240506123000||ORU^R01^ORU_R01|R-2|P|2.5.1',
+        PID,
+        seg('OBR', { 1: '1', 3: 'F2^LAB', 4: '1^Panel^L', 25: 'F' }),
+        'OBX|1|CWE|1-1^Country^LN||usa^United States^ISO3166~1234^Narnia^ISO3166||||||F',
+        'OBX|2|CWE|1-2^Unit^LN||mg/dL^milligram per deciliter^UCUM~iU^international unit^UCUM||||||F',
+      ),
+    );
+    const [country, unit] = c.all('Observation');
+    expect(country.valueCodeableConcept?.coding).toEqual([
+      { system: 'urn:iso:std:iso:3166', code: 'USA', display: 'United States' },
+      { system: 'urn:meridian:codesystem:GOOD%20HEALTH/3166', code: '1234', display: 'Narnia' },
+    ]);
+    expect(unit.valueCodeableConcept?.coding).toEqual([
+      { system: 'http://unitsofmeasure.org', code: 'mg/dL', display: 'milligram per deciliter' },
+      {
+        system: 'urn:meridian:codesystem:GOOD%20HEALTH/unitsofmeasure.org',
+        code: 'iU',
+        display: 'international unit',
+      },
+    ]);
+  });
+
   it('OBR-24 diagnostic section outside table 0074 is local', () => {
     expect(oru.one('DiagnosticReport').category).toEqual([
       { coding: [{ system: LOCAL('0074'), code: 'XYZ' }] },
@@ -190,6 +215,28 @@ describe('codes only under a system that holds them (class 3)', () => {
       expect(unknownCodes(bundle)).toEqual([]);
       expect(validateFhirResource(bundle)).toEqual({ valid: true, issues: [] });
     }
+  });
+});
+
+describe('IN1 payor', () => {
+  it('an insurer’s address and phone typed home (P, PRN) lose the use an organization cannot have', () => {
+    const c = convertText(
+      er7(
+        'MSH|^~\\&|APP|GOOD HEALTH|EHR|GHH|20240506123000||ADT^A08^ADT_A01|A-8|P|2.5.1',
+        PID,
+        seg('IN1', {
+          1: '1',
+          3: 'AOK1^^^^NII',
+          4: 'Die Gesundheitskasse',
+          5: 'Allee 30^^Hannover^^30001^D^P',
+          7: '^PRN^PH^^^04131^89314641',
+        }),
+      ),
+    );
+    const payor = c.one('Organization');
+    expect(payor.address?.[0]).toMatchObject({ line: ['Allee 30'], city: 'Hannover' });
+    expect(payor.address?.[0].use).toBeUndefined();
+    expect(payor.telecom?.[0]).toEqual({ system: 'phone', value: '(04131) 89314641' });
   });
 });
 

@@ -1,7 +1,8 @@
 import { knownCodeSystemHas } from '@meridian/fhir';
 import type { ConversionContext } from './context';
-import { type Hd, US_NPI, US_SSN, V2_TABLE } from './systems';
+import { type Hd, UCUM, US_NPI, US_SSN, V2_TABLE } from './systems';
 import { ADDRESS_TYPE, ADDRESS_USE, IDENTIFIER_TYPES, NAME_USE, TELECOM_SYSTEM, TELECOM_USE } from './tables';
+import { isUcum } from './ucum';
 import type { V2Rep } from './v2-reader';
 
 /** HL7 data types (HD, CX, EI, XPN, XAD, XTN, CWE, XCN, PL, DR) to FHIR data types. */
@@ -32,6 +33,8 @@ const HL7_TABLE_SYSTEM = /^http:\/\/terminology\.hl7\.org\/CodeSystem\/(v2-\d{4}
  * SNOMED, local systems): nothing to judge.
  */
 export function heldCode(system: string, code: string): string | false | undefined {
+  const external = EXTERNAL_SYSTEMS[system];
+  if (external !== undefined) return external(code);
   const exact = knownCodeSystemHas(system, code);
   if (exact !== false) return exact === true ? code : undefined;
   const capitalised = code.charAt(0).toUpperCase() + code.slice(1).toLowerCase();
@@ -39,6 +42,16 @@ export function heldCode(system: string, code: string): string | false | undefin
     [code.toUpperCase(), code.toLowerCase(), capitalised].find((v) => knownCodeSystemHas(system, v)) ?? false
   );
 }
+
+/**
+ * Code systems outside R4's HL7 tables that a FHIR server still validates (HAPI knows UCUM's grammar
+ * and ISO 3166): what can be judged here without their full lists. An ISO 3166 code must at least
+ * be an alpha-2 or alpha-3 code (HAPI has no numeric ones); a UCUM code must parse.
+ */
+const EXTERNAL_SYSTEMS: Record<string, (code: string) => string | false> = {
+  [UCUM]: (code) => (isUcum(code, true) ? code : false),
+  'urn:iso:std:iso:3166': (code) => (/^[A-Za-z]{2,3}$/.test(code) ? code.toUpperCase() : false),
+};
 
 /** The integration's own system for an HL7 table (`codeSystems: { HL70069: … }`), which wins outright. */
 function tableOverride(ctx: ConversionContext, system: string): string | undefined {
@@ -69,6 +82,7 @@ export function tableCoding(
     const held = heldCode(system, c);
     if (held) return { system, code: held, display };
     if (held === undefined && !HL7_TABLE_SYSTEM.test(system)) return { system, code: c, display };
+    // Known and lacking the code: the next system, else the sender's local version of the last.
   }
   return { system: ctx.localCodeSystem(systems[systems.length - 1]), code: c, display };
 }

@@ -118,7 +118,13 @@ export const isValidOid = (value: string): boolean => OID.test(value) && value.l
  * (MSH-4, else MSH-3), so the same local code always lands in the same system.
  */
 export function localCodeSystemUri(base: string, sender: string, standardSystem: string): string {
-  const name = standardSystem.slice(standardSystem.lastIndexOf('/') + 1) || uriSegment(standardSystem);
+  // The last segment of the standard system's URL or URN: v2-0069, v3-MaritalStatus, 3166.
+  const name = uriSegment(
+    standardSystem
+      .split(/[/:]/)
+      .filter((p) => p !== '')
+      .pop() ?? standardSystem,
+  );
   return sender === '' ? base + name : `${base}${uriSegment(sender)}/${name}`;
 }
 

@@ -36,14 +36,17 @@ function payorRef(ctx: ConversionContext, in1: V2Segment): fhir4.Reference | und
       identifier: ids,
       active: true,
       name,
+      // An organization has no home (org-2, org-3): a sender's 'home' type (P, PRN) says nothing then.
       address: in1
         .reps(5)
         .map((r) => xad(ctx, r, in1.loc(5)))
-        .filter((a) => a !== undefined),
+        .filter((a) => a !== undefined)
+        .map((a) => (a.use === 'home' ? { ...a, use: undefined } : a)),
       telecom: in1
         .reps(7)
         .map((r) => xtn(r, 'work'))
-        .filter((t) => t !== undefined),
+        .filter((t) => t !== undefined)
+        .map((t) => (t.use === 'home' ? { ...t, use: undefined } : t)),
     },
     { identifier: key, mode: 'create-if-missing' },
   );
