@@ -4,9 +4,12 @@ import { knownCodeSystemHas, validateFhirResource } from '@meridian/fhir';
 import { decodeHl7Bytes, parseHl7, splitBatch } from '@meridian/hl7';
 import { convertHl7ToFhir } from './convert';
 import { CASES, OID_MRN, OID_ORDER, OID_STAFF, OID_VISIT, PID } from './datatype-cases';
-import { parseV2DateTime } from './datetime';
+import { ConversionContext } from './context';
+import { cq } from './datatypes';
+import { parseV2DateTime, timeZonePolicy } from './datetime';
 import { identifierSystemUri, isValidOid } from './systems';
-import { allStrings, convertText, er7, GOLDEN, seg } from './test-support';
+import { allStrings, convertText, er7, GOLDEN, parse, seg } from './test-support';
+import { V2Message } from './v2-reader';
 
 const V2 = (table: string): string => `http://terminology.hl7.org/CodeSystem/v2-${table}`;
 const V3 = (name: string): string => `http://terminology.hl7.org/CodeSystem/v3-${name}`;
@@ -427,6 +430,33 @@ describe('composite datatypes read per their definition (class 5)', () => {
 
   it('a value of a type FHIR has no value[x] for is text without separators', () => {
     expect(convertText(CASES.oru).all('Observation')[3].valueString).toBe(`123 NS ${OID_MRN} ISO MR`);
+  });
+
+  it('CQ: quantity ^ units (a CWE in sub-components), or read nested from a component', () => {
+    const msg = new V2Message(
+      parse(
+        er7(
+          'MSH|^~\\&|APP|GOOD HEALTH|EHR|GHH|20240506123000||ORM^O01^ORM_O01|O-2|P|2.5.1',
+          'TQ1|1|2.5^mL&milliliter&UCUM~3^TAB&tablet&L',
+          'ORC|NW|P1|||||4&EA^^^20240506',
+        ),
+      ),
+    );
+    const ctx = new ConversionContext(msg, {}, timeZonePolicy(undefined)!);
+    const [ml, tab] = msg.first('TQ1')!.reps(2);
+    expect(cq(ctx, ml)).toEqual({
+      value: 2.5,
+      unit: 'milliliter',
+      system: 'http://unitsofmeasure.org',
+      code: 'mL',
+    });
+    expect(cq(ctx, tab)).toEqual({
+      value: 3,
+      unit: 'tablet',
+      system: 'urn:meridian:codesystem:L',
+      code: 'TAB',
+    });
+    expect(cq(ctx, msg.first('ORC')!.rep(7)!.nested(1))).toMatchObject({ value: 4, unit: 'EA' });
   });
 
   it('TS read whole from a component: the DTM before the degree of precision', () => {
