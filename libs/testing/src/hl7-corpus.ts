@@ -1,14 +1,25 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { decodeHl7Bytes, splitBatch } from '@meridian/hl7';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { validateFhirResource } from '@meridian/fhir';
+import { checkMessageStructure, decodeHl7Bytes, parseHl7, splitBatch } from '@meridian/hl7';
+import { convertHl7ToFhir } from '@meridian/hl7-fhir';
 
 /**
  * The real-world corpus (fixtures/corpus): public HL7 v2 messages and the facts the HL7 V2-to-FHIR
- * IG gives for them. Test-only (not exported from index.ts); the unit spec, the HAPI int test and the
- * end-to-end MLLP test all read it through loadCorpus(), so they agree on what each message must give.
+ * IG gives for them. The unit spec, the HAPI int test, the end-to-end MLLP test and the conformance
+ * report (tools/hl7-conformance) all read it through loadCorpus() and take it through runCorpusCase(),
+ * so they agree on what each message must give.
  */
 
-export const CORPUS_DIR = join(__dirname, '..', 'fixtures', 'corpus');
+/** The repository root (the folder with nx.json), from sources under Jest or from dist/ under Node. */
+function repositoryRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+  }
+  throw new Error(`no nx.json above ${from}`);
+}
+
+export const CORPUS_DIR = join(repositoryRoot(__dirname), 'libs/hl7-fhir/fixtures/corpus');
 
 /**
  * One checkable statement about the Bundle(s) a message gives, independent of resource ids.
@@ -209,4 +220,53 @@ export function checkFact(bundles: fhir4.Bundle[], fact: CorpusFact): string | u
   if (candidates.some(holds)) return undefined;
   const found = candidates.flatMap((r) => valuesAt(r, fact.path)).slice(0, 3);
   return `found ${found.length ? JSON.stringify(found).slice(0, 300) : 'nothing'} at ${fact.path}`;
+}
+
+// ---- taking a case through the platform's steps ----
+
+export type CorpusOutcome =
+  | { kind: 'converted'; bundles: fhir4.Bundle[] }
+  | { kind: 'refused'; where: string; code: string; reason: string };
+
+/**
+ * What the platform does with a case, without Kafka: parse and check the structure of each message
+ * (the gateway's intake), then convert (the transformer), with libs/fhir's validation unless
+ * `validate` is false (to look at the Bundles a validator would have refused). The first refusal ends it.
+ */
+export function runCorpusCase(c: CorpusCase, options: { validate?: boolean } = {}): CorpusOutcome {
+  if (c.messages.length === 0)
+    return { kind: 'refused', where: 'batch', code: 'BATCH', reason: 'the batch does not split' };
+  const bundles: fhir4.Bundle[] = [];
+  for (const [i, text] of c.messages.entries()) {
+    const at = c.batch ? `message ${i + 1} ` : '';
+    const parsed = parseHl7(text);
+    if (!parsed.ok)
+      return {
+        kind: 'refused',
+        where: `${at}parse`,
+        code: String(parsed.error.code),
+        reason: parsed.error.reason,
+      };
+    const structure = checkMessageStructure(parsed.message);
+    if (structure)
+      return {
+        kind: 'refused',
+        where: `${at}intake`,
+        code: String(structure.code),
+        reason: structure.reason,
+      };
+    const result = convertHl7ToFhir(
+      parsed.message,
+      options.validate === false ? {} : { validate: validateFhirResource },
+    );
+    if (!result.ok)
+      return {
+        kind: 'refused',
+        where: `${at}convert`,
+        code: result.error.code,
+        reason: `${result.error.reason}${result.error.location ? ` @ ${result.error.location}` : ''}`,
+      };
+    bundles.push(result.bundle);
+  }
+  return { kind: 'converted', bundles };
 }

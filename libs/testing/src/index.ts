@@ -19,3 +19,14 @@ export {
 } from './built-services';
 export { FHIR_SERVER_TIMEOUT_MS, fhirServer, runFhirLauncher, uniqueIdentifierSystem } from './fhir-server';
 export { hapiErrors, hapiValidate, type HapiIssue } from './hapi-validator';
+export {
+  checkFact,
+  CORPUS_DIR,
+  describeFact,
+  loadCorpus,
+  runCorpusCase,
+  type CorpusCase,
+  type CorpusExpectation,
+  type CorpusFact,
+  type CorpusOutcome,
+} from './hl7-corpus';
