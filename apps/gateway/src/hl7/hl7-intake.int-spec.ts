@@ -325,4 +325,57 @@ describe('gateway HL7 intake (real socket, real broker, real Postgres)', () => {
     expect(reply.find((s) => s.startsWith('ERR'))).toBe('ERR||BTS^10^1|100^Segment sequence error^HL70357|E');
     for (const controlId of [a, b]) expect(await published(controlId)).toHaveLength(0);
   });
+
+  it('reports a reused control id as a lifecycle step of the facility’s HL7 integration', async () => {
+    const facility = `LC${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const created = await fetch(`${http}/api/v1/integrations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        facility,
+        systemType: 'ehr',
+        systemName: 'ADT feed',
+        connection: {
+          type: 'hl7',
+          endpoint: 'adt.example:2575',
+          authentication: { type: 'none' },
+          timeout: 15000,
+          retryPolicy: { maxAttempts: 3, backoff: 'exponential', base: 500 },
+        },
+        synchronization: {
+          enabled: false,
+          direction: 'inbound',
+          frequency: 'real_time',
+          conflictResolution: 'source_wins',
+        },
+        active: true,
+      }),
+    });
+    expect(created.status).toBe(201);
+    const { id: integrationId } = (await created.json()) as { id: string };
+    const client = await MllpClient.connect(mllpPort);
+    const controlId = id();
+    const sender = `ADT1|${facility}`;
+    const first = readAck(await client.request(message(controlId, { sender })));
+    const second = readAck(await client.request(message(controlId, { sender, mrn: 'MRN-9009' })));
+    client.close();
+    expect([first.code, second.code]).toEqual(['AA', 'AA']);
+    const [record] = await published(controlId).then((records) =>
+      records.filter((r) => r.message.key?.toString() === `${facility}|MRN-9009`),
+    );
+    const step = await eventually(
+      async () =>
+        (await readTopic(kafka, admin, TOPICS.integrationEvents.name))
+          .map((r) => JSON.parse(r.message.value?.toString() ?? '{}') as Record<string, unknown>)
+          .find((v) => v.integrationId === integrationId),
+      { what: 'the lifecycle step' },
+    );
+    expect(step).toEqual({
+      integrationId,
+      correlationId: record.message.headers?.[CE.id]?.toString(),
+      status: 'processing',
+      step: 'gateway.hl7-control-id-reused',
+      attempt: 1,
+    });
+  });
 });

@@ -202,7 +202,8 @@ export class Hl7IntakeService implements OnModuleInit, OnModuleDestroy {
       if (result.reused) {
         if (this.settings.HL7_REUSED_CONTROL_ID === 'refuse') {
           this.countReused(message, claim.eventId, 'refused');
-          await this.dedupe.release(claim).catch(this.bookkeepingFailed);
+          // Bounded like the claim: a database that turned slow must not hold the answer.
+          await this.withinDedupeTimeout(this.dedupe.release(claim).catch(this.bookkeepingFailed));
           return this.refuse(message, reusedControlId(), channel);
         }
         this.countReused(message, claim.eventId, 'processed');
@@ -346,10 +347,11 @@ export class Hl7IntakeService implements OnModuleInit, OnModuleDestroy {
         this.bookkeepingFailed,
       );
     };
-    // A claim held now is settled before the answer (an immediate resend must find it stored); a late
-    // one whenever it lands, without holding the answer.
+    // A claim held now is settled before the answer (an immediate resend must find it stored), within
+    // the dedupe timeout (a database that turned slow must not hold the answer); a late one whenever
+    // it lands, without holding the answer.
     const settled = async (stored: boolean): Promise<void> => {
-      if (typeof held === 'boolean') await settle(stored);
+      if (typeof held === 'boolean') await this.withinDedupeTimeout(settle(stored));
       else void settle(stored);
     };
     const sent = this.producer.publish(TOPICS.hl7Inbound.name, [{ key, event }]).then(

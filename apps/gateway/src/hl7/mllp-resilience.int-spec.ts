@@ -10,7 +10,7 @@ import type { INestApplication } from '@nestjs/common';
 import { allTopicDefinitions, TOPICS } from '@meridian/contracts';
 import { createKafkaClient, provisionTopics, readTopic, waitForTopics } from '@meridian/kafka';
 import { startService } from '@meridian/platform';
-import { eventually, MllpClient, readAck, runLauncher, startLocalBroker } from '@meridian/testing';
+import { eventually, MllpClient, readAck, runLauncher, startLocalBroker, testKafka } from '@meridian/testing';
 import { gatewayService } from '../app.module';
 import { MllpServer } from './mllp.server';
 
@@ -36,6 +36,12 @@ describe('MLLP over TLS and mutual TLS', () => {
   let port: number;
 
   beforeAll(async () => {
+    // The run's broker may be fresh when this suite runs alone: the gateway's consumers need the topics.
+    const admin = testKafka().admin();
+    await admin.connect();
+    await provisionTopics(admin, allTopicDefinitions());
+    await waitForTopics(admin, [TOPICS.hl7Inbound.name]);
+    await admin.disconnect();
     ({ app, port } = await gateway({
       MLLP_TLS_CERT_FILE: path.join(TLS, 'server.pem'),
       MLLP_TLS_KEY_FILE: path.join(TLS, 'server.key'),
