@@ -269,6 +269,9 @@ describe('one identifier system per assigning authority (class 4)', () => {
       `urn:oid:${OID_MRN}`,
     );
     expect(sys({ universalId: OID_MRN })).toBe(`urn:oid:${OID_MRN}`);
+    expect(sys({ namespace: 'EHR', universalId: OID_MRN, universalIdType: 'HL7' })).toBe(
+      `urn:oid:${OID_MRN}`,
+    );
     expect(sys({ namespace: 'GHH', universalId: '2.4', universalIdType: 'ISO' })).toBe('urn:meridian:id:GHH');
     expect(sys({ universalId: '2.4', universalIdType: 'ISO' })).toBe('urn:meridian:id:2.4');
     expect(sys({ namespace: 'GHH', universalId: OID_MRN, universalIdType: 'DNS' })).toBe(

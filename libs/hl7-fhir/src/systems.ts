@@ -142,7 +142,7 @@ const WELL_KNOWN_AUTHORITIES: Record<string, string> = {
  * System URI of an assigning authority: the one derivation every identifier goes through (CX, EI,
  * XCN, XON, PL, HD of MSH-4 for identifiers without an authority), so one authority gives one system
  * in every message type. Order: the integration's override (by namespace id, then universal id),
- * FHIR's system for NPI/SSA, the universal id when it is a valid OID typed ISO or untyped (urn:oid:),
+ * FHIR's system for NPI/SSA, the universal id when it is a valid OID typed ISO, HL7 or untyped (urn:oid:),
  * a UUID typed UUID/GUID (urn:uuid:, lower case), an absolute URI typed URI/URL (as is), then `base` +
  * the namespace id, else `base` + the universal id. An OID HAPI would refuse (`2.4`) falls through to
  * the namespace.
@@ -165,7 +165,8 @@ export function identifierSystemUri(
   if (universalId !== undefined) {
     const type = universalIdType?.toUpperCase();
     const oid = universalId.replace(/^urn:oid:/i, '');
-    if ((type === 'ISO' || type === undefined) && isValidOid(oid)) return `urn:oid:${oid}`;
+    // 'HL7' (HL7-reserved) is what some senders type their HL7-registered OIDs with (NIST samples).
+    if ((type === 'ISO' || type === 'HL7' || type === undefined) && isValidOid(oid)) return `urn:oid:${oid}`;
     const uuid = universalId.replace(/^urn:uuid:/i, '');
     if ((type === 'UUID' || type === 'GUID') && UUID.test(uuid)) return `urn:uuid:${uuid.toLowerCase()}`;
     if ((type === 'URI' || type === 'URL') && /^[a-z][a-z0-9+.-]*:[^\s]+$/i.test(universalId))
