@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { validateFhirResource } from '@meridian/fhir';
 import { checkMessageStructure, decodeHl7Bytes, parseHl7, splitBatch } from '@meridian/hl7';
-import { convertHl7ToFhir } from '@meridian/hl7-fhir';
+import { convertHl7ToFhir, SUPPORTED_MESSAGE_TYPES } from '@meridian/hl7-fhir';
 
 /**
  * The real-world corpus (fixtures/corpus): public HL7 v2 messages and the facts the HL7 V2-to-FHIR
@@ -229,8 +229,8 @@ export type CorpusOutcome =
   | { kind: 'refused'; where: string; code: string; reason: string };
 
 /**
- * What the platform does with a case, without Kafka: parse and check the structure of each message
- * (the gateway's intake), then convert (the transformer), with libs/fhir's validation unless
+ * What the platform does with a case, without Kafka: parse each message, check its type and
+ * structure (the gateway's intake with its default settings), then convert (the transformer), with libs/fhir's validation unless
  * `validate` is false (to look at the Bundles a validator would have refused). The first refusal ends it.
  */
 export function runCorpusCase(c: CorpusCase, options: { validate?: boolean } = {}): CorpusOutcome {
@@ -247,6 +247,17 @@ export function runCorpusCase(c: CorpusCase, options: { validate?: boolean } = {
         code: String(parsed.error.code),
         reason: parsed.error.reason,
       };
+    // The gateway accepts by default exactly the types the converter converts.
+    const { code, trigger } = parsed.message.messageType;
+    if (!SUPPORTED_MESSAGE_TYPES.includes(`${code}^${trigger}`)) {
+      const knownCode = SUPPORTED_MESSAGE_TYPES.some((type) => type.startsWith(`${code}^`));
+      return {
+        kind: 'refused',
+        where: `${at}intake`,
+        code: knownCode ? '201' : '200',
+        reason: 'message type not accepted',
+      };
+    }
     const structure = checkMessageStructure(parsed.message);
     if (structure)
       return {
