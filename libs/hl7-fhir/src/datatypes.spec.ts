@@ -143,7 +143,7 @@ describe('codes only under a system that holds them (class 3)', () => {
     ]);
   });
 
-  it('UCUM and ISO 3166 codes in a CWE are held to what a server checks of them', () => {
+  it('UCUM, ISO 3166 and v3 (NULLFL) codes in a CWE are held to what a server checks of them', () => {
     const c = convertText(
       er7(
         'MSH|^~\\&|APP|GOOD HEALTH|EHR|GHH|20240506123000||ORU^R01^ORU_R01|R-2|P|2.5.1',
@@ -151,9 +151,14 @@ describe('codes only under a system that holds them (class 3)', () => {
         seg('OBR', { 1: '1', 3: 'F2^LAB', 4: '1^Panel^L', 25: 'F' }),
         'OBX|1|CWE|1-1^Country^LN||usa^United States^ISO3166~1234^Narnia^ISO3166||||||F',
         'OBX|2|CWE|1-2^Unit^LN||mg/dL^milligram per deciliter^UCUM~iU^international unit^UCUM||||||F',
+        'OBX|3|CWE|1-3^Answer^LN||UNK^unknown^NULLFL~XX^odd^NULLFL||||||F',
       ),
     );
-    const [country, unit] = c.all('Observation');
+    const [country, unit, answer] = c.all('Observation');
+    expect(answer.valueCodeableConcept?.coding).toEqual([
+      { system: V3('NullFlavor'), code: 'UNK', display: 'unknown' },
+      { system: 'urn:meridian:codesystem:GOOD%20HEALTH/v3-NullFlavor', code: 'XX', display: 'odd' },
+    ]);
     expect(country.valueCodeableConcept?.coding).toEqual([
       { system: 'urn:iso:std:iso:3166', code: 'USA', display: 'United States' },
       { system: 'urn:meridian:codesystem:GOOD%20HEALTH/3166', code: '1234', display: 'Narnia' },

@@ -42,6 +42,8 @@ const CODE_SYSTEMS: Record<string, string> = {
   UCUM: UCUM,
   NUCC: 'http://nucc.org/provider-taxonomy',
   CDCREC: 'urn:oid:2.16.840.1.113883.6.238',
+  // PHIN VADS name of v3 NullFlavor (2.16.840.1.113883.5.1008), as CDC messages send UNK/OTH/ASKU.
+  NULLFL: 'http://terminology.hl7.org/CodeSystem/v3-NullFlavor',
   ISO3166: 'urn:iso:std:iso:3166',
 };
 
