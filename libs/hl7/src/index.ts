@@ -25,4 +25,5 @@ export type {
   StructureItem,
 } from './message-structures';
 export { encodeMllp, MLLP, MllpDecoder } from './mllp';
+export { checkRequiredFields } from './required-fields';
 export type { MllpDecoderOptions, MllpPushResult, OversizedFrame } from './mllp';

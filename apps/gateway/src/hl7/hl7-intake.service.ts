@@ -8,6 +8,7 @@ import {
   buildBatchAck,
   buildBatchNak,
   checkMessageStructure,
+  checkRequiredFields,
   contentFingerprint,
   decodeHl7Bytes,
   type Hl7Error,
@@ -218,7 +219,7 @@ export class Hl7IntakeService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  /** Version, message type and structure; the parser has checked the syntax. */
+  /** Version, message type, structure and the fields conversion needs; the parser has checked the syntax. */
   private check(message: Hl7Message): Hl7Error | undefined {
     const { code, trigger } = message.messageType;
     if (!this.versions.has(message.version)) {
@@ -242,7 +243,7 @@ export class Hl7IntakeService implements OnModuleInit, OnModuleDestroy {
       };
     }
     // Refused now, synchronously, rather than acknowledged and then dead-lettered by the converter.
-    return checkMessageStructure(message, type);
+    return checkMessageStructure(message, type) ?? checkRequiredFields(message);
   }
 
   /**

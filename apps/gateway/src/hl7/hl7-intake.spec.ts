@@ -165,4 +165,18 @@ describe('Hl7IntakeService', () => {
     expect(reply.ack).toMatch(/^MSH\|/);
     expect(published.map((p) => p.key)).toEqual(['GOODHEALTH|MRN-1', 'GOODHEALTH|MRN-2']);
   });
+
+  it('refuses at intake what the converter could not convert: a missing segment, a patient without an id', async () => {
+    const { service, published } = intake(() => Promise.resolve({ claimed: true, reused: false }));
+    const noPv1 = await service.receive(Buffer.from(message('NOVISIT').replace(/\rPV1\|[^\r]*/, '')), http);
+    expect(noPv1.status).toBe(400);
+    expect(noPv1.ack).toContain('\rERR||PV1^4|100^Segment sequence error^HL70357|E\r');
+    const noId = await service.receive(
+      Buffer.from(message('NOID', { mrn: '' }).replace('^^^GOODHEALTH^MR', '')),
+      http,
+    );
+    expect(msa(noId.ack).slice(1, 3)).toEqual(['AR', 'NOID']);
+    expect(noId.ack).toContain('\rERR||PID^3^3|101^Required field missing^HL70357|E\r');
+    expect(published).toHaveLength(0);
+  });
 });
