@@ -144,27 +144,39 @@ export function checkPrimitive(type: string, value: unknown): PrimitiveProblem |
 // a canonical absolute or `#fragment`; the `oid` and `uuid` types are their urn forms.
 function checkUri(value: string, type: string): PrimitiveProblem | undefined {
   if (!URI_RE.test(value)) return format(type, ' (whitespace)');
-  if (value.startsWith('oid:')) return format(type, ' (an OID is written urn:oid:)');
-  if (value.startsWith('uuid:')) return format(type, ' (a UUID is written urn:uuid:)');
-  if (value.startsWith('urn:oid:')) {
-    if (!isAcceptedOid(value.slice(8))) return format(type, ' (not a valid OID)');
-  } else if (type === 'oid') {
-    return format(type, ' (must start with urn:oid:)');
+  // Most values are http(s) URLs: only those starting with o or u need the prefix checks.
+  const first = value.charCodeAt(0);
+  if (first === 111 /* o */ && value.startsWith('oid:')) return format(type, ' (an OID is written urn:oid:)');
+  if (first === 117 /* u */) {
+    if (value.startsWith('uuid:')) return format(type, ' (a UUID is written urn:uuid:)');
+    if (value.startsWith('urn:oid:')) {
+      if (!isAcceptedOid(value.slice(8))) return format(type, ' (not a valid OID)');
+    } else if (value.startsWith('urn:uuid:') && !isUuidUri(value, type)) {
+      return format(type, ' (not a lowercase UUID)');
+    }
   }
-  if (value.startsWith('urn:uuid:')) {
-    let uuid = value;
-    const fragment = uuid.indexOf('#');
-    if (fragment >= 0) uuid = uuid.slice(0, fragment);
-    const version = type === 'canonical' ? uuid.lastIndexOf('|') : -1;
-    if (version >= 0) uuid = uuid.slice(0, version);
-    if (!UUID_RE.test(uuid)) return format(type, ' (not a lowercase UUID)');
-  } else if (type === 'uuid') {
-    return format(type, ' (must start with urn:uuid:)');
-  }
-  if (type === 'canonical' && !value.startsWith('#') && !isAbsoluteUri(value)) {
-    return format(type, ' (must be absolute or a #fragment)');
+  switch (type) {
+    case 'oid':
+      return value.startsWith('urn:oid:') ? undefined : format(type, ' (must start with urn:oid:)');
+    case 'uuid':
+      return value.startsWith('urn:uuid:') ? undefined : format(type, ' (must start with urn:uuid:)');
+    case 'canonical':
+      return first === 35 /* # */ || isAbsoluteUri(value)
+        ? undefined
+        : format(type, ' (must be absolute or a #fragment)');
   }
   return undefined;
+}
+
+// A `urn:uuid:` uri, its fragment (and for a canonical its `|version`) set aside.
+function isUuidUri(value: string, type: string): boolean {
+  if (value.length === 45) return UUID_RE.test(value);
+  let uuid = value;
+  const fragment = uuid.indexOf('#');
+  if (fragment >= 0) uuid = uuid.slice(0, fragment);
+  const version = type === 'canonical' ? uuid.lastIndexOf('|') : -1;
+  if (version >= 0) uuid = uuid.slice(0, version);
+  return UUID_RE.test(uuid);
 }
 
 const OID_DIGITS_RE = /^[0-2](\.(0|[1-9][0-9]*))+$/;

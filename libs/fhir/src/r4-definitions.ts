@@ -47,7 +47,44 @@ export interface ElementDef {
   readonly targetTypes: ReadonlySet<string> | undefined;
   /** For complex and backbone elements: their own elements. */
   readonly children: ElementIndex | undefined;
+  /**
+   * The walker's type-specific checks for this element's type, decided once here rather than by
+   * comparing type names for every element (see TYPE_CHECKS).
+   */
+  readonly typeCheck: TypeCheck;
 }
+
+/** Type-specific checks of the walker, by element type. */
+export enum TypeCheck {
+  None = 0,
+  Reference,
+  Period,
+  Extension,
+  Coding,
+  Identifier,
+  /** A data type with invariants (Quantity and its kinds, ContactPoint, Attachment, Range, Ratio, Timing). */
+  Invariants,
+}
+
+const TYPE_CHECKS: ReadonlyMap<string, TypeCheck> = new Map([
+  ['Reference', TypeCheck.Reference],
+  ['Period', TypeCheck.Period],
+  ['Extension', TypeCheck.Extension],
+  ['Coding', TypeCheck.Coding],
+  ['Identifier', TypeCheck.Identifier],
+  ...[
+    'Quantity',
+    'Age',
+    'Count',
+    'Distance',
+    'Duration',
+    'ContactPoint',
+    'Attachment',
+    'Range',
+    'Ratio',
+    'Timing',
+  ].map((type): [string, TypeCheck] => [type, TypeCheck.Invariants]),
+]);
 
 export interface RequiredElement {
   /** JSON name, or the choice's name for a required choice. */
@@ -234,6 +271,7 @@ export class R4Definitions {
 class CompiledElement implements ElementDef {
   private compiled = false;
   private index: ElementIndex | undefined;
+  readonly typeCheck: TypeCheck;
 
   constructor(
     readonly name: string,
@@ -244,7 +282,9 @@ class CompiledElement implements ElementDef {
     readonly requiredBinding: string | undefined,
     readonly targetTypes: ReadonlySet<string> | undefined,
     private readonly compileChildren: (() => ElementIndex | undefined) | undefined,
-  ) {}
+  ) {
+    this.typeCheck = TYPE_CHECKS.get(type) ?? TypeCheck.None;
+  }
 
   get children(): ElementIndex | undefined {
     if (!this.compiled) {

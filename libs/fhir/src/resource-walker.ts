@@ -14,7 +14,7 @@ import {
   FORMAT_CHECKED_VALUE_SETS,
   isValidDateTime,
 } from './primitive-formats';
-import type { ElementDef, ElementIndex, R4Definitions } from './r4-definitions';
+import { type ElementDef, type ElementIndex, type R4Definitions, TypeCheck } from './r4-definitions';
 import { parseReference } from './reference';
 import { knownCodeSystemHas } from './terminology/code-systems';
 
@@ -157,7 +157,7 @@ export class ResourceWalker {
       this.primitiveType = extension ? def.type : undefined;
       if (extension) this.primitiveExtension(object, name, value, def, `${path}.${key}`);
       else this.member(object, key, value, def, `${path}.${key}`);
-      if (def.type === 'Extension' && Array.isArray(value)) {
+      if (def.typeCheck === TypeCheck.Extension && Array.isArray(value)) {
         this.extensionPlacement(object, value, key === 'modifierExtension', path, {
           typeName: primitiveType ?? index.typeName,
           ownerIndex,
@@ -303,24 +303,26 @@ export class ResourceWalker {
     const children = def.children;
     if (!children) return;
     this.object(value, children, path, false);
-    checkTypeInvariants(def.type, value, path, this.invariantError);
     if (def.requiredBinding && def.type === 'CodeableConcept')
       this.checkConceptBinding(value, def.requiredBinding, path);
-    switch (def.type) {
-      case 'Coding':
+    switch (def.typeCheck) {
+      case TypeCheck.Coding:
         this.coding(value, path);
         break;
-      case 'Identifier':
+      case TypeCheck.Identifier:
         this.identifierSystem(value, path);
         break;
-      case 'Reference':
+      case TypeCheck.Reference:
         this.reference(value, def, path);
         break;
-      case 'Period':
+      case TypeCheck.Period:
         this.period(value, path);
         break;
-      case 'Extension':
+      case TypeCheck.Extension:
         this.extension(value, path);
+        break;
+      case TypeCheck.Invariants:
+        checkTypeInvariants(def.type, value, path, this.invariantError);
         break;
     }
   }
