@@ -5,7 +5,7 @@ import { ADDRESS_TYPE, ADDRESS_USE, IDENTIFIER_TYPES, NAME_USE, TELECOM_SYSTEM, 
 import { isUcum } from './ucum';
 import type { V2Rep } from './v2-reader';
 
-/** HL7 data types (HD, CX, EI, XPN, XAD, XTN, CWE, XCN, PL, DR) to FHIR data types. */
+/** HL7 data types (HD, CX, EI, XPN/FN, XAD/SAD, XTN, CWE, XCN, PL, DR, CQ) to FHIR data types; codes from HL7 tables. */
 
 const compact = <T>(values: (T | undefined)[]): T[] => values.filter((v): v is T => v !== undefined);
 
