@@ -142,7 +142,7 @@ const WELL_KNOWN_AUTHORITIES: Record<string, string> = {
 
 /**
  * System URI of an assigning authority: the one derivation every identifier goes through (CX, EI,
- * XCN, XON, PL, HD of MSH-4 for identifiers without an authority), so one authority gives one system
+ * XCN, XON, HD of MSH-4 for identifiers without an authority), so one authority gives one system
  * in every message type. Order: the integration's override (by namespace id, then universal id),
  * FHIR's system for NPI/SSA, the universal id when it is a valid OID typed ISO, HL7 or untyped (urn:oid:),
  * a UUID typed UUID/GUID (urn:uuid:, lower case), an absolute URI typed URI/URL (as is), then `base` +
