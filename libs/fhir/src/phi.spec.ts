@@ -12,11 +12,16 @@ function brokenPatient(): Record<string, unknown> {
   return {
     resourceType: 'Patient',
     id: 'Zq7 not an id',
-    meta: { lastUpdated: 'Zq7-2024' },
+    meta: {
+      lastUpdated: 'Zq7-2024',
+      tag: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0001', code: 'Zq7' }],
+    },
     text: { status: 'generated', div: '<p>Zq7 Ada Quinterra</p>' },
     'Zq7 Ada Quinterra': 'Zq7 value of an unknown element',
     identifier: [
       { system: 'urn:oid:Zq7', value: 7771234, period: { start: '1907-07-18', end: '1907-07-17' } },
+      { system: 'mailto:Zq7@example.org', value: 'Zq7' },
+      { system: 'urn:oid:2.7771234', value: 'Zq7' },
     ],
     active: 'Zq7-true',
     name: [{ family: 7771234, given: ['Zq7Ada', ''], use: 'Zq7-official' }],
@@ -35,6 +40,10 @@ function brokenPatient(): Record<string, unknown> {
         name: { family: 'Zq7Mother' },
         organization: { reference: 'Patient/Zq7-1', display: 'Zq7 Display' },
       },
+      {
+        gender: 'female',
+        _gender: { extension: [{ url: 'https://meridian.example/Zq7', valueString: 'Zq7' }] },
+      },
     ],
     communication: [{ language: { text: 'Zq7 German' }, preferred: 'Zq7' }],
     contained: [{ resourceType: 'Organization', id: 'org', name: 'Zq7 Clinic', foo: 'Zq7' }],
@@ -51,6 +60,13 @@ function brokenPatient(): Record<string, unknown> {
         url: 'http://example.org/Zq7',
         valueString: 'Zq7',
         extension: [{ url: 'http://x', valueCode: ' Zq7 ' }],
+      },
+      { url: 'http://hl7.org/fhir/5.0/StructureDefinition/extension-Zq7Patient.note', valueString: 'Zq7' },
+      { url: 'http://hl7.org/fhir/StructureDefinition/patient-birthPlace', valueString: 'Zq7' },
+      { url: 'Zq7/relative', valueString: 'Zq7' },
+      {
+        url: 'http://hl7.org/fhir/StructureDefinition/patient-nationality',
+        extension: [{ url: 'Zq7', valueString: 'Zq7' }],
       },
     ],
   };
@@ -96,6 +112,10 @@ describe('no value reaches an issue', () => {
       'ref-target',
       'per-1',
       'ext-1',
+      'code-system',
+      'identifier-system',
+      'extension',
+      'pat-1',
     ]) {
       expect(rules).toContain(rule);
     }
