@@ -34,6 +34,65 @@ describe('bundle entries', () => {
     expect(loc?.fullUrl).toBe(`urn:uuid:${loc?.resource?.id}`);
   });
 
+  it('matches on several identifiers together when one alone does not identify the resource', () => {
+    const pair = [
+      { system: 'urn:x', value: 'P-1' },
+      { system: 'urn:y', value: 'F 1' },
+    ];
+    expect(identifierQuery(pair)).toBe('identifier=urn:x|P-1&identifier=urn:y|F%201');
+    expect(identifierQuery([pair[0], { value: 'no-system' }])).toBeUndefined();
+    const b = new BundleBuilder('FAC');
+    const first = b.add({ resourceType: 'Specimen', identifier: pair }, { identifier: pair });
+    const other = b.add(
+      { resourceType: 'Specimen', identifier: [pair[0], { system: 'urn:y', value: 'F-2' }] },
+      { identifier: [pair[0], { system: 'urn:y', value: 'F-2' }] },
+    );
+    expect(other).not.toEqual(first);
+    expect(b.add({ resourceType: 'Specimen' }, { identifier: pair })).toEqual(first);
+    // One identifier keys as before (ids of earlier messages are unchanged).
+    expect(b.reference('Specimen', { identifier: [pair[0]] })).toEqual(
+      b.reference('Specimen', { identifier: pair[0] }),
+    );
+    expect(b.build('b', undefined).entry?.[0].request).toEqual({
+      method: 'PUT',
+      url: 'Specimen?identifier=urn:x|P-1&identifier=urn:y|F%201',
+    });
+  });
+
+  it('orders entries for a reader: patient, visit, the subject, what hangs off it, what it points at, provenance', () => {
+    const b = new BundleBuilder('FAC');
+    const types = [
+      'Provenance',
+      'Medication',
+      'Specimen',
+      'Procedure',
+      'Practitioner',
+      'MedicationDispense',
+      'Observation',
+      'Immunization',
+      'MedicationRequest',
+      'Encounter',
+      'Patient',
+    ] as const;
+    for (const resourceType of types) {
+      b.add({ resourceType, id: resourceType } as fhir4.FhirResource, { key: resourceType });
+    }
+    expect(b.build('b', undefined).entry?.map((e) => e.resource?.resourceType)).toEqual([
+      'Patient',
+      'Encounter',
+      // The message's subjects (a dispense, an immunization, a medication request), in the order added.
+      'MedicationDispense',
+      'Immunization',
+      'MedicationRequest',
+      'Specimen',
+      'Procedure',
+      'Observation',
+      'Medication',
+      'Practitioner',
+      'Provenance',
+    ]);
+  });
+
   it('prunes empty values', () => {
     expect(
       prune({ a: '', b: [], c: {}, d: [undefined, { e: undefined }], f: 0, g: false, h: ['x'] }),

@@ -10,8 +10,12 @@ import { deterministicId } from './ids';
 export type EntryMode = 'update' | 'create-if-missing';
 
 export interface AddOptions {
-  /** The business identifier the server matches on; needs a system and a value. */
-  identifier?: fhir4.Identifier;
+  /**
+   * The business identifier the server matches on; needs a system and a value. Several: the resource
+   * is the one holding all of them (`identifier=a&identifier=b`), for an identity only a pair of
+   * numbers makes (a specimen's placer and filler ids).
+   */
+  identifier?: fhir4.Identifier | readonly fhir4.Identifier[];
   /** Stable key for resources without a business identifier: the id is derived from it. */
   key?: string;
   mode?: EntryMode;
@@ -27,9 +31,14 @@ function queryPart(value: string): string {
   return encodeURIComponent(value).replace(/%3A/gi, ':').replace(/%2F/gi, '/');
 }
 
-export function identifierQuery(identifier: fhir4.Identifier): string | undefined {
-  if (identifier.system === undefined || identifier.value === undefined) return undefined;
-  return `identifier=${queryPart(tokenPart(identifier.system))}|${queryPart(tokenPart(identifier.value))}`;
+export function identifierQuery(
+  identifier: fhir4.Identifier | readonly fhir4.Identifier[],
+): string | undefined {
+  const all = Array.isArray(identifier) ? identifier : [identifier as fhir4.Identifier];
+  if (all.length === 0 || all.some((i) => i.system === undefined || i.value === undefined)) return undefined;
+  return all
+    .map((i) => `identifier=${queryPart(tokenPart(i.system ?? ''))}|${queryPart(tokenPart(i.value ?? ''))}`)
+    .join('&');
 }
 
 /** Removes undefined, empty strings, empty arrays and empty objects (FHIR JSON allows none of them). */
@@ -73,10 +82,15 @@ export class BundleBuilder {
   constructor(private readonly scope: string) {}
 
   /** What the resource is matched on: `system|value` of its identifier, else its key. */
-  private keyOf(type: string, options: AddOptions): { key: string; identifier?: fhir4.Identifier } {
+  private keyOf(
+    type: string,
+    options: AddOptions,
+  ): { key: string; identifier?: fhir4.Identifier | readonly fhir4.Identifier[] } {
     const identifier = options.identifier;
-    if (identifier?.system !== undefined && identifier.value !== undefined) {
-      return { key: `${identifier.system}|${identifier.value}`, identifier };
+    const all = identifier === undefined ? [] : Array.isArray(identifier) ? identifier : [identifier];
+    if (all.length > 0 && all.every((i) => i.system !== undefined && i.value !== undefined)) {
+      // One identifier keys as `system|value` (the ids every earlier message derived); several join.
+      return { key: all.map((i) => `${i.system}|${i.value}`).join('&'), identifier };
     }
     if (options.key === undefined) throw new Error(`${type} added without identifier or key`);
     return { key: options.key };
@@ -139,7 +153,7 @@ export class BundleBuilder {
   /** Entries for readers: the patient first, then the visit, the message's subject, what hangs off it, supporting resources, the Provenance last (order does not matter to a server: a transaction is processed as a whole). */
   build(id: string, timestamp: string | undefined): fhir4.Bundle {
     const ordered = this.entries
-      .map((e, i) => ({ e, i, rank: ENTRY_RANK[e.resource.resourceType] ?? 3 }))
+      .map((e, i) => ({ e, i, rank: ENTRY_RANK[e.resource.resourceType] ?? HANGS_OFF }))
       .sort((a, b) => a.rank - b.rank || a.i - b.i)
       .map(({ e }) => e);
     // Entries were pruned when added.
@@ -150,18 +164,34 @@ export class BundleBuilder {
   }
 }
 
-const ENTRY_RANK: Record<string, number> = {
-  Patient: 0,
-  Encounter: 1,
-  ServiceRequest: 2,
-  DiagnosticReport: 2,
-  Appointment: 2,
-  DocumentReference: 2,
-  Practitioner: 4,
-  Organization: 4,
-  Location: 4,
-  Provenance: 5,
-};
+/**
+ * Reading order of the entry groups, so that a person reading a Bundle meets what it is about first:
+ * who (Patient), the visit, the message's subject — the request, report, appointment, document,
+ * immunization or dispense the message was sent for —, what hangs off the subject (its
+ * Observations, Specimens, Conditions, allergies, procedures, coverage), then what the subject only
+ * points at and other messages share (people, organizations, places, the product a medication
+ * request names), and the Provenance of the whole. A type not listed reads as "hangs off".
+ */
+const ENTRY_GROUPS: readonly (readonly string[])[] = [
+  ['Patient'],
+  ['Encounter'],
+  [
+    'ServiceRequest',
+    'DiagnosticReport',
+    'Appointment',
+    'DocumentReference',
+    'Immunization',
+    'MedicationRequest',
+    'MedicationDispense',
+  ],
+  ['Observation', 'Specimen', 'Condition', 'AllergyIntolerance', 'Procedure', 'Coverage', 'RelatedPerson'],
+  ['Practitioner', 'Organization', 'Location', 'Medication'],
+  ['Provenance'],
+];
+const HANGS_OFF = 3;
+const ENTRY_RANK: Record<string, number> = Object.fromEntries(
+  ENTRY_GROUPS.flatMap((types, rank) => types.map((type) => [type, rank])),
+);
 
 function withoutType(resource: fhir4.FhirResource): Omit<fhir4.FhirResource, 'resourceType'> {
   const { resourceType: _type, ...rest } = resource;

@@ -1,12 +1,62 @@
 import type { ConversionContext } from '../context';
-import { cwe, identifier } from '../datatypes';
+import { cwe, cx, ei, identifierType } from '../datatypes';
+import { toEpochMs, toFhirDateTime, type V2DateTime } from '../datetime';
 import type { V2Segment } from '../v2-reader';
+import { numberKey } from './order-identifiers';
+
+/** Year … second of a parsed time, as far as it was sent. */
+const PARTS = ['year', 'month', 'day', 'hour', 'minute', 'second'] as const;
 
 /**
- * SPM → Specimen: SPM-2 (EIP: placer ^ filler assigned ids, each an EI in subcomponents) as
- * identifiers, matched on the filler id (else placer); SPM-4 type, SPM-8 source site, SPM-17
- * collection time (DR: start ^ end), SPM-18 received; `request` the order it was taken for. Keyed on
- * the report and SPM-1 without ids.
+ * Whether `end` is after (or at) `start`. Times of different precision are ordered only by a part
+ * both have that differs: FHIRPath cannot order `20030906` and `200309060755`, so HAPI's per-1
+ * would not hold either.
+ */
+function inOrder(ctx: ConversionContext, start: V2DateTime, end: V2DateTime): boolean {
+  if (PARTS.every((p) => (start[p] === undefined) === (end[p] === undefined))) {
+    return toEpochMs(start, ctx.tz) <= toEpochMs(end, ctx.tz);
+  }
+  for (const p of PARTS) {
+    const [a, b] = [start[p], end[p]];
+    if (a === undefined || b === undefined) return false;
+    if (a !== b) return a < b;
+  }
+  return false;
+}
+
+/**
+ * SPM-17 (DR: start ^ end) → collectedDateTime, or collectedPeriod when the end differs. An end
+ * before the start (or that cannot be ordered with it) would break per-1: the start is kept, the
+ * end left out with a warning.
+ */
+function collected(
+  ctx: ConversionContext,
+  spm: V2Segment,
+): Pick<fhir4.SpecimenCollection, 'collectedDateTime' | 'collectedPeriod'> {
+  const range = spm.rep(17);
+  const start = ctx.parseDate(range?.text(1), spm.loc(17, 1));
+  let end = ctx.parseDate(range?.text(2), spm.loc(17, 2));
+  if (start !== undefined && end !== undefined && !inOrder(ctx, start, end)) {
+    ctx.warn(
+      'INVALID_VALUE',
+      spm.loc(17, 2),
+      'collection end is before the start (or cannot be ordered with it); omitted',
+    );
+    end = undefined;
+  }
+  const [from, to] = [start && toFhirDateTime(start, ctx.tz), end && toFhirDateTime(end, ctx.tz)];
+  if (to === undefined || to === from) return { collectedDateTime: from };
+  return { collectedPeriod: { start: from, end: to } };
+}
+
+/**
+ * SPM → Specimen. SPM-2 is an EIP: placer-assigned id ^ filler-assigned id, each an EI in
+ * sub-components (entity id & namespace & universal id & type). Both are identifiers (typed PLAC /
+ * FILL, v2-0203), and the specimen is the one holding both: a sender may give every specimen of
+ * an order the same filler part (`123456781^gastric`, `123456782^gastric`), and matching on one
+ * part alone would merge distinct specimens. accessionIdentifier: SPM-30 (v2.7+), else the filler's
+ * id (the lab's accession). SPM-4 type, SPM-8 source site, SPM-17 collection time, SPM-18 received;
+ * `request` the order it was taken for. Without ids, keyed on the report/order and SPM-1.
  */
 export function buildSpecimen(
   ctx: ConversionContext,
@@ -16,45 +66,31 @@ export function buildSpecimen(
   request?: fhir4.Reference,
 ): fhir4.Reference | undefined {
   const eip = spm.rep(2);
-  const ids = [2, 1]
-    .map((c) => {
-      const ei = eip?.nested(c);
-      const namespace = ei?.text(2);
-      const universalId = ei?.text(3);
-      return identifier(ctx, {
-        value: ei?.text(1),
-        authority:
-          namespace !== undefined || universalId !== undefined
-            ? { namespace, universalId, universalIdType: ei?.text(4) }
-            : undefined,
-        typeCode: c === 2 ? 'FILL' : 'PLAC',
-        fallbackSystem: ctx.senderSystem,
-      });
-    })
-    .filter((i) => i !== undefined);
+  const placer = ei(ctx, eip?.nested(1), 'PLAC');
+  const filler = ei(ctx, eip?.nested(2), 'FILL');
+  const ids = [placer, filler].filter((i) => i !== undefined);
   const type = cwe(ctx, spm.rep(4));
   if (ids.length === 0 && type === undefined) {
     ctx.warn('SEGMENT_SKIPPED', spm.loc(), 'specimen has neither identifier nor type; not converted');
     return undefined;
   }
-  const collected = spm.rep(17);
-  const start = ctx.dateTime(collected?.text(1), spm.loc(17, 1));
-  const end = ctx.dateTime(collected?.text(2), spm.loc(17, 2));
+  const accessionRep = spm.rep(30);
+  const accession =
+    (accessionRep && cx(ctx, accessionRep, spm.loc(30), 'ACSN')) ??
+    (filler && { ...filler, type: identifierType(ctx, 'ACSN') });
+  const collectedAt = collected(ctx, spm);
   const specimen: fhir4.Specimen = {
     resourceType: 'Specimen',
     identifier: ids,
+    accessionIdentifier: accession,
     type,
     subject: patient,
     receivedTime: ctx.dateTime(spm.text(18), spm.loc(18)),
     request: request && [request],
-    collection: {
-      ...(end !== undefined && end !== start
-        ? { collectedPeriod: { start, end } }
-        : { collectedDateTime: start }),
-      bodySite: cwe(ctx, spm.rep(8)),
-    },
+    collection: { ...collectedAt, bodySite: cwe(ctx, spm.rep(8)) },
   };
-  const matchOn = ids.find((i) => i.system !== undefined);
-  const key = matchOn ? `${matchOn.system}|${matchOn.value}` : `${reportKey}|SPM|${spm.text(1) ?? spm.loc()}`;
-  return ctx.bundle.add(specimen, matchOn ? { identifier: matchOn, key } : { key });
+  const matchOn = ids.filter((i) => i.system !== undefined);
+  const key =
+    matchOn.length > 0 ? matchOn.map(numberKey).join('&') : `${reportKey}|SPM|${spm.text(1) ?? spm.loc()}`;
+  return ctx.bundle.add(specimen, matchOn.length > 0 ? { identifier: matchOn, key } : { key });
 }
