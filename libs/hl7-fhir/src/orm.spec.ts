@@ -138,6 +138,39 @@ describe('ORM^O01 → ServiceRequest', () => {
     expect(c2.warnings).toContainEqual(expect.objectContaining({ code: 'SEGMENT_SKIPPED', location: 'RXO' }));
   });
 
+  it('order groups sharing a number stay separate orders: the number matches neither, another of their own does', () => {
+    const text = er7(
+      MSH,
+      PID,
+      seg('ORC', { 1: 'NW', 2: 'ORD-5^CPOE' }),
+      seg('OBR', { 1: '1', 2: 'ORD-5^CPOE', 4: '2345-7^Glucose^LN' }),
+      seg('OBX', { 1: '1', 2: 'NM', 3: '8302-2^Body height^LN', 5: '180', 6: 'cm', 11: 'F' }),
+      seg('OBR', { 1: '2', 2: 'ORD-5^CPOE', 3: 'F-2^LAB', 4: '718-7^Hgb^LN' }),
+      seg('OBX', { 1: '1', 2: 'NM', 3: '8302-2^Body height^LN', 5: '181', 6: 'cm', 11: 'F' }),
+    );
+    const c2 = convertText(text);
+    const [glucose, hgb] = c2.all('ServiceRequest');
+    expect([glucose, hgb].map((s) => s.code?.coding?.[0].code)).toEqual(['2345-7', '718-7']);
+    expect(glucose.identifier).toBeUndefined();
+    expect(c2.entry(glucose).request?.url).toBe(`ServiceRequest/${glucose.id}`);
+    expect(hgb.identifier?.map((i) => [i.type?.coding?.[0].code, i.value])).toEqual([['FILL', 'F-2']]);
+    expect(c2.entry(hgb).request?.url).toBe('ServiceRequest?identifier=urn:meridian:id:LAB|F-2');
+    // Both were placed under ORD-5: that stays as the requisition, and each keeps its own OBX.
+    expect([glucose, hgb].map((s) => s.requisition?.value)).toEqual(['ORD-5', 'ORD-5']);
+    expect(
+      [glucose, hgb].map(
+        (s) => (c2.resolve(s.supportingInfo?.[0]) as fhir4.Observation).valueQuantity?.value,
+      ),
+    ).toEqual([180, 181]);
+    expect(c2.warnings.filter((w) => w.code === 'UNEXPECTED_REPETITION').map((w) => w.location)).toEqual([
+      'ORC-2',
+      'OBR-2',
+      'OBR[2]-2',
+    ]);
+    expect(convertText(text).bundle).toEqual(c2.bundle);
+    expect(validateFhirResource(c2.bundle).valid).toBe(true);
+  });
+
   it('needs a patient and an order', () => {
     expect(convertHl7ToFhir(parse(er7(MSH, ...ORDER)))).toMatchObject({
       ok: false,

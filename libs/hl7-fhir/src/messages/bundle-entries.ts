@@ -1,9 +1,11 @@
 import type { ConversionContext } from '../context';
 
 /**
- * The resource a reference of this Bundle points at, to add what its builder takes no input for (a
- * Patient.link, a ServiceRequest.specimen, an Observation.partOf). Entries are pruned when added,
- * so whatever is set here must not be empty.
+ * The resource a reference of this Bundle points at, to add what its builder takes no input for yet
+ * (a Patient.link in A40, an Observation.partOf in VXU). An edit after the fact bypasses the
+ * builder's pruning and dedupe, so a builder input is preferred (ServiceRequest.specimen is one:
+ * OrderInput.specimen); these two remain until patient.ts and observation.ts take such an input.
+ * Entries are pruned when added, so whatever is set here must not be empty.
  */
 export function bundleResource<T extends fhir4.FhirResource>(
   ctx: ConversionContext,

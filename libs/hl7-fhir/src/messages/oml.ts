@@ -1,16 +1,17 @@
 import type { ConversionContext } from '../context';
 import { buildObservation } from '../resources/observation';
+import { orderIdentifiers } from '../resources/order-identifiers';
 import { buildServiceRequest } from '../resources/service-request';
 import { buildSpecimen } from '../resources/specimen';
 import type { ConversionError } from '../types';
-import { bundleResource } from './bundle-entries';
-import { groupOrders } from './order-groups';
+import { groupOrders, orderKeys } from './order-groups';
 import { forEachOrderPatient } from './patient-context';
 
 /**
  * OML^O21 (laboratory order): as ORM^O01, each ORC (+ OBR) → ServiceRequest (NTE, DG1 → reasonCode,
  * OBX → supportingInfo Observations), and each SPM of the order → Specimen, listed in
- * ServiceRequest.specimen (the V2-to-FHIR IG's OML_O21 map).
+ * ServiceRequest.specimen (the V2-to-FHIR IG's OML_O21 map). Order groups that share a number are
+ * still separate orders (see orderIdentifiers).
  */
 export function convertOml(ctx: ConversionContext): ConversionError | undefined {
   const grouped = groupOrders(ctx.msg);
@@ -26,6 +27,7 @@ export function convertOml(ctx: ConversionContext): ConversionError | undefined 
     return { code: 'MISSING_SEGMENT', location: 'ORC', reason: 'OML message without an ORC segment' };
   }
   const usedKeys = new Set<string>();
+  const { shared, keyOf } = orderKeys(ctx, grouped);
   return forEachOrderPatient(
     ctx,
     grouped,
@@ -40,8 +42,7 @@ export function convertOml(ctx: ConversionContext): ConversionError | undefined 
           );
           continue;
         }
-        const anchor = order.obr ?? order.orc;
-        const orderKey = `${pc.patientKey}|order:${anchor?.text(2) ?? anchor?.loc() ?? ''}`;
+        const orderKey = keyOf(pc.patientKey, order);
         const specimens = order.specimens
           .map((spm) => buildSpecimen(ctx, spm, pc.patient, orderKey))
           .filter((s) => s !== undefined);
@@ -58,7 +59,7 @@ export function convertOml(ctx: ConversionContext): ConversionError | undefined 
             }),
           )
           .flatMap((o) => (o.kind === 'observation' ? [o.ref] : []));
-        const ref = buildServiceRequest(ctx, {
+        buildServiceRequest(ctx, {
           orc: order.orc,
           obr: order.obr,
           tq1: order.tq1,
@@ -67,15 +68,10 @@ export function convertOml(ctx: ConversionContext): ConversionError | undefined 
           patient: pc.patient,
           patientKey: pc.patientKey,
           encounter: pc.encounter,
+          identifiers: orderIdentifiers(ctx, order.orc, order.obr, 'ORC', shared),
+          specimen: specimens,
           supportingInfo,
         });
-        const request = bundleResource<fhir4.ServiceRequest>(ctx, ref, 'ServiceRequest');
-        if (request && specimens.length > 0) {
-          const listed = (request.specimen ??= []);
-          for (const s of specimens) {
-            if (!listed.some((l) => l.reference === s.reference)) listed.push({ reference: s.reference });
-          }
-        }
       }
     },
   );

@@ -1,4 +1,7 @@
+import type { ConversionContext } from '../context';
+import { ei } from '../datatypes';
 import type { ResultGroup } from '../resources/diagnostic-report';
+import { numberKey, sharedOrderNumbers } from '../resources/order-identifiers';
 import type { V2Message, V2Segment } from '../v2-reader';
 
 /** One ORDER / ORDER_OBSERVATION group: ORC and/or OBR with what follows them. */
@@ -121,4 +124,26 @@ export function groupOrders(msg: V2Message): { patients: PatientGroup[]; orphans
     }
   }
   return { patients, orphans };
+}
+
+/**
+ * The numbers several order groups of the message share (across its patients), and the key each
+ * order's Observations and id-less Specimens derive from: its ORC/OBR placer number, or its position
+ * when that number is shared, so two orders of one message never derive the same ids.
+ */
+export function orderKeys(
+  ctx: ConversionContext,
+  grouped: { patients: PatientGroup[] },
+): { shared: Set<string>; keyOf: (patientKey: string, order: OrderGroup) => string } {
+  const shared = sharedOrderNumbers(
+    ctx,
+    grouped.patients.flatMap((p) => p.orders),
+  );
+  const keyOf = (patientKey: string, order: OrderGroup): string => {
+    const anchor = order.obr ?? order.orc;
+    const placer = ei(ctx, anchor?.rep(2));
+    const own = placer !== undefined && !shared.has(numberKey(placer)) ? anchor?.text(2) : undefined;
+    return `${patientKey}|order:${own ?? anchor?.loc() ?? ''}`;
+  };
+  return { shared, keyOf };
 }

@@ -2,15 +2,17 @@ import type { ConversionContext } from '../context';
 import { buildAllergy } from '../resources/allergy-intolerance';
 import { buildCoverage } from '../resources/coverage';
 import { buildObservation } from '../resources/observation';
+import { orderIdentifiers } from '../resources/order-identifiers';
 import { buildServiceRequest } from '../resources/service-request';
 import type { ConversionError } from '../types';
-import { groupOrders } from './order-groups';
+import { groupOrders, orderKeys } from './order-groups';
 import { forEachOrderPatient } from './patient-context';
 
 /**
  * ORM^O01: each ORC (+ OBR) → ServiceRequest; OBX under an order → Observations it cites as
  * supportingInfo. The patient's AL1 → AllergyIntolerance and IN1 → Coverage (ORM_O01 PATIENT group),
  * cited by each of the patient's orders (supportingInfo, insurance): what the filler needs to know.
+ * Order groups that share a number are still separate orders (see orderIdentifiers).
  */
 export function convertOrm(ctx: ConversionContext): ConversionError | undefined {
   const grouped = groupOrders(ctx.msg);
@@ -26,6 +28,7 @@ export function convertOrm(ctx: ConversionContext): ConversionError | undefined 
     return { code: 'MISSING_SEGMENT', location: 'ORC', reason: 'ORM message without an ORC or OBR segment' };
   }
   const usedKeys = new Set<string>();
+  const { shared, keyOf } = orderKeys(ctx, grouped);
   return forEachOrderPatient(
     ctx,
     grouped,
@@ -46,14 +49,13 @@ export function convertOrm(ctx: ConversionContext): ConversionError | undefined 
           );
           continue;
         }
-        const anchor = order.obr ?? order.orc;
         const supportingInfo = order.results
           .map((result) =>
             buildObservation(ctx, {
               ...result,
               patient: pc.patient,
               encounter: pc.encounter,
-              groupKey: `${pc.patientKey}|order:${anchor?.text(2) ?? anchor?.loc() ?? ''}`,
+              groupKey: keyOf(pc.patientKey, order),
               allowAttachment: false,
               usedKeys,
             }),
@@ -68,6 +70,7 @@ export function convertOrm(ctx: ConversionContext): ConversionError | undefined 
           patient: pc.patient,
           patientKey: pc.patientKey,
           encounter: pc.encounter,
+          identifiers: orderIdentifiers(ctx, order.orc, order.obr, 'ORC', shared),
           supportingInfo: [...supportingInfo, ...allergies],
           insurance,
         });

@@ -17,6 +17,8 @@ export interface OrderInput {
   patientKey: string;
   encounter?: fhir4.Reference;
   supportingInfo?: fhir4.Reference[];
+  /** Specimens the order is for (OML: the SPM of its order group); listed once each. */
+  specimen?: fhir4.Reference[];
   /** Coverages of the patient the order is placed under (ORM: IN1 of the patient). */
   insurance?: fhir4.Reference[];
   /** Numbers already read (a report reads OBR's first); default ORC's first, as for an order. */
@@ -38,7 +40,11 @@ function status(orc: V2Segment | undefined): fhir4.ServiceRequest['status'] {
   );
 }
 
-/** ORC + OBR (+ TQ1, NTE, DG1) → ServiceRequest, matched on the placer number (else filler). */
+/**
+ * ORC + OBR (+ TQ1, NTE, DG1) → ServiceRequest, matched on the placer number (else filler). Without
+ * either (none sent, or every one shared with another order of the message) it is keyed on patient,
+ * code, message and the group's position: the same message always writes the same orders.
+ */
 export function buildServiceRequest(ctx: ConversionContext, input: OrderInput): fhir4.Reference {
   const { orc, obr, tq1 } = input;
   const ids = input.identifiers ?? orderIdentifiers(ctx, orc, obr);
@@ -89,6 +95,9 @@ export function buildServiceRequest(ctx: ConversionContext, input: OrderInput): 
       ...input.diagnoses.map((dg1) => cwe(ctx, dg1.rep(3))),
     ].filter((c) => c !== undefined),
     insurance: input.insurance,
+    specimen: input.specimen?.filter(
+      (ref, i, all) => all.findIndex((r) => r.reference === ref.reference) === i,
+    ),
     supportingInfo: input.supportingInfo,
     note: notesOf(input.notes),
   };
