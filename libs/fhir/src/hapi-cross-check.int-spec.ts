@@ -163,6 +163,26 @@ const faults: [name: string, seed: (bundle: Bundle) => void][] = [
     },
   ],
   [
+    'a Patient.contact without name, telecom, address or organization (pat-1)',
+    (b) => {
+      resourceOf(b, 'Patient').contact = [{ gender: 'female' }];
+    },
+  ],
+  [
+    'an Observation with both a value and a dataAbsentReason (obs-6)',
+    (b) => {
+      resourceOf(b, 'Observation').dataAbsentReason = {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'unknown' }],
+      };
+    },
+  ],
+  [
+    'an Appointment with a start and no end (app-2)',
+    (b) => {
+      delete resourceOf(b, 'Appointment').end;
+    },
+  ],
+  [
     'an Identifier.system that is not http(s):, urn: or ldap:',
     (b) => {
       resourceOf(b, 'Practitioner').identifier[0].system = 'oid:2.51.1.3';

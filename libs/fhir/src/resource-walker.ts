@@ -40,6 +40,13 @@ interface ContainerScope {
   readonly contained: ReadonlyMap<string, string | undefined>;
   /** True while walking a contained resource, where `#` (the container) is a valid reference. */
   readonly insideContained: boolean;
+  /**
+   * dom-3: ids of contained resources referred to (`#id` in a reference, canonical or uri) or
+   * referring to the container (`#`). Only for a resource that has contained resources.
+   */
+  readonly referenced?: Set<string>;
+  /** The id of the contained resource being walked. */
+  readonly containedId?: string;
 }
 
 const NO_CONTAINED: ReadonlyMap<string, string | undefined> = new Map();
@@ -97,9 +104,19 @@ export class ResourceWalker {
     const outerContainer = this.container;
     const outerBundle = this.bundle;
     if (contained) {
-      this.container = { contained: outerContainer.contained, insideContained: true };
+      this.container = {
+        contained: outerContainer.contained,
+        insideContained: true,
+        referenced: outerContainer.referenced,
+        containedId: typeof resource.id === 'string' ? resource.id : undefined,
+      };
     } else {
-      this.container = { contained: containedIds(resource, this.defs.resourceTypes), insideContained: false };
+      const ids = containedIds(resource, this.defs.resourceTypes);
+      this.container = {
+        contained: ids,
+        insideContained: false,
+        referenced: ids === NO_CONTAINED ? undefined : new Set(),
+      };
     }
     if (type === 'Bundle') {
       this.bundle = checkBundle(resource, path, this.defs.resourceTypes, (p, rule, message) =>
@@ -108,8 +125,25 @@ export class ResourceWalker {
     }
     this.object(resource, index, path, true);
     checkResourceInvariants(type, resource, path, this.invariantError);
+    if (!contained && this.container.referenced) this.unreferencedContained(resource, path);
     this.container = outerContainer;
     this.bundle = outerBundle;
+  }
+
+  // dom-3: a contained resource is referred to from elsewhere in the resource, or refers to it.
+  private unreferencedContained(resource: JsonObject, path: string): void {
+    const referenced = this.container.referenced;
+    const contained = resource.contained;
+    if (!referenced || !Array.isArray(contained)) return;
+    contained.forEach((item: unknown, i) => {
+      if (isPlainObject(item) && typeof item.id === 'string' && !referenced.has(item.id)) {
+        this.error(
+          `${path}.contained[${i}]`,
+          'dom-3',
+          'contained resource is not referred to from the resource, nor refers to it',
+        );
+      }
+    });
   }
 
   private object(object: JsonObject, index: ElementIndex, path: string, isResource: boolean): void {
@@ -285,6 +319,15 @@ export class ResourceWalker {
       if (problem) this.report(problem.severity, path, problem.rule, problem.message);
       if ((!problem || problem.severity !== 'error') && def.requiredBinding && typeof value === 'string') {
         this.checkCode(value, def.requiredBinding, path);
+      }
+      // dom-3 also counts `#id` in canonicals and uris (Questionnaire.item.answerValueSet…).
+      if (
+        this.container.referenced &&
+        typeof value === 'string' &&
+        value.charCodeAt(0) === 35 /* # */ &&
+        (def.type === 'canonical' || def.type === 'uri' || def.type === 'url')
+      ) {
+        this.container.referenced.add(value.slice(1));
       }
       return;
     }
@@ -506,6 +549,9 @@ export class ResourceWalker {
           return;
         case 'local':
           if (parsed.id === '') {
+            if (this.container.containedId !== undefined) {
+              this.container.referenced?.add(this.container.containedId);
+            }
             if (!this.container.insideContained) {
               this.error(
                 targetPath,
@@ -513,10 +559,17 @@ export class ResourceWalker {
                 '"#" (the container) is only valid inside a contained resource',
               );
             }
-          } else if (!this.container.contained.has(parsed.id)) {
-            this.error(targetPath, 'ref-1', 'local reference does not match the id of a contained resource');
           } else {
-            targetType = this.container.contained.get(parsed.id);
+            this.container.referenced?.add(parsed.id);
+            if (!this.container.contained.has(parsed.id)) {
+              this.error(
+                targetPath,
+                'ref-1',
+                'local reference does not match the id of a contained resource',
+              );
+            } else {
+              targetType = this.container.contained.get(parsed.id);
+            }
           }
           break;
         case 'uuid':
