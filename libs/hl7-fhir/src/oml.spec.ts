@@ -126,6 +126,28 @@ describe('OML^O21 specimen identity (SPM-2 EIP read as a whole)', () => {
     expect(again.entry(again.one('Specimen')).fullUrl).toBe(c.entry(c.all('Specimen')[1]).fullUrl);
   });
 
+  it('two SPM of one order with the same SPM-2 stay two specimens; one SPM-2 under two orders is one specimen', () => {
+    const twice = convertText(
+      er7(
+        MSH,
+        PID,
+        ...GLUCOSE.slice(0, 2),
+        seg('SPM', { 1: '1', 2: 'S-1^F-1', 4: 'SER' }),
+        seg('SPM', { 1: '2', 2: 'S-1^F-1', 4: 'PLAS' }),
+        ...HEMOGLOBIN.slice(0, 2),
+        seg('SPM', { 1: '1', 2: 'S-1^F-1', 4: 'SER' }),
+      ),
+    );
+    const [glucose, hemoglobin] = twice.all('ServiceRequest');
+    expect(twice.all('Specimen').map((s) => s.type?.coding?.[0]?.code)).toEqual(['SER', 'PLAS']);
+    expect(glucose.specimen).toHaveLength(2);
+    expect(hemoglobin.specimen).toEqual([glucose.specimen?.[0]]);
+    expect(twice.warnings).toContainEqual(
+      expect.objectContaining({ code: 'UNEXPECTED_REPETITION', location: 'SPM[2]-2' }),
+    );
+    expect(twice.entry(twice.all('Specimen')[1]).request?.url).toMatch(/^Specimen\/[0-9a-f-]{36}$/);
+  });
+
   it('reads each EI of the pair by its sub-components (entity id & namespace & universal id & type)', () => {
     const one = convertText(
       er7(

@@ -43,8 +43,9 @@ export function convertOml(ctx: ConversionContext): ConversionError | undefined 
           continue;
         }
         const orderKey = keyOf(pc.patientKey, order);
+        const seen = new Set<string>();
         const specimens = order.specimens
-          .map((spm) => buildSpecimen(ctx, spm, pc.patient, orderKey))
+          .map((spm) => buildSpecimen(ctx, spm, pc.patient, orderKey, undefined, seen))
           .filter((s) => s !== undefined);
         const supportingInfo = order.results
           .map((result) =>

@@ -56,7 +56,8 @@ function collected(
  * an order the same filler part (`123456781^gastric`, `123456782^gastric`), and matching on one
  * part alone would merge distinct specimens. accessionIdentifier: SPM-30 (v2.7+), else the filler's
  * id (the lab's accession). SPM-4 type, SPM-8 source site, SPM-17 collection time, SPM-18 received;
- * `request` the order it was taken for. Without ids, keyed on the report/order and SPM-1.
+ * `request` the order it was taken for. Without ids, keyed on the report/order and SPM-1; an SPM
+ * repeating the key of an earlier one of its order group (`seen`) is keyed on its position.
  */
 export function buildSpecimen(
   ctx: ConversionContext,
@@ -64,6 +65,8 @@ export function buildSpecimen(
   patient: fhir4.Reference,
   reportKey: string,
   request?: fhir4.Reference,
+  /** Keys of the specimens already written for this order group (see below); updated here. */
+  seen?: Set<string>,
 ): fhir4.Reference | undefined {
   const eip = spm.rep(2);
   const placer = ei(ctx, eip?.nested(1), 'PLAC');
@@ -89,8 +92,20 @@ export function buildSpecimen(
     request: request && [request],
     collection: { ...collectedAt, bodySite: cwe(ctx, spm.rep(8)) },
   };
-  const matchOn = ids.filter((i) => i.system !== undefined);
-  const key =
+  let matchOn = ids.filter((i) => i.system !== undefined);
+  let key =
     matchOn.length > 0 ? matchOn.map(numberKey).join('&') : `${reportKey}|SPM|${spm.text(1) ?? spm.loc()}`;
+  if (seen?.has(key)) {
+    // Two SPM of one order group with the same SPM-2 (or, without ids, the same SPM-1): a sender's
+    // slip, but still two segments, so two specimens, told apart by position rather than merged.
+    ctx.warn(
+      'UNEXPECTED_REPETITION',
+      spm.loc(matchOn.length > 0 ? 2 : 1),
+      'specimen id already used by another SPM of this order; this specimen is matched by position',
+    );
+    matchOn = [];
+    key = `${reportKey}|SPM|${spm.loc()}`;
+  }
+  seen?.add(key);
   return ctx.bundle.add(specimen, matchOn.length > 0 ? { identifier: matchOn, key } : { key });
 }
