@@ -3,7 +3,6 @@ import { cx, xpn } from '../datatypes';
 import { buildPatient } from '../resources/patient';
 import { type ConversionError, isConversionError } from '../types';
 import type { V2Segment } from '../v2-reader';
-import { bundleResource } from './bundle-entries';
 
 /** One PATIENT group of ADT_A39 (A40): the surviving patient (PID, PD1) and the records merged into it (MRG). */
 interface MergeGroup {
@@ -80,19 +79,28 @@ export function convertAdtMerge(ctx: ConversionContext): ConversionError | undef
     }
   }
   for (const group of groups) {
-    const survivor = buildPatient(ctx, group.pid, group.pd1, 'update');
+    // The prior records are read first: the survivor is built once, with its `replaces` links.
+    const priors = group.mrg.map((mrg) => {
+      const ids = priorIdentifiers(ctx, mrg);
+      const key = ids.key && `${ids.key.system ?? ''}|${ids.key.value}`;
+      const ref = ids.key && ctx.bundle.reference('Patient', { identifier: ids.key, key });
+      return { mrg, ids, key, ref };
+    });
+    const link: fhir4.PatientLink[] = [];
+    for (const { ref } of priors) {
+      if (ref !== undefined && !link.some((l) => l.other.reference === ref.reference))
+        link.push({ other: ref, type: 'replaces' });
+    }
+    const survivor = buildPatient(ctx, group.pid, group.pd1, 'update', { link });
     if (isConversionError(survivor)) return survivor;
-    const survivorResource = bundleResource<fhir4.Patient>(ctx, survivor.ref, 'Patient');
-    for (const mrg of group.mrg) {
-      const prior = priorIdentifiers(ctx, mrg);
-      if (prior.key === undefined) {
+    for (const { mrg, ids, key } of priors) {
+      if (ids.key === undefined || key === undefined) {
         return {
           code: 'MISSING_PATIENT_IDENTIFIER',
           location: mrg.loc(1),
           reason: 'the merged patient has no identifier in MRG-1, MRG-4 or MRG-2, so it cannot be matched',
         };
       }
-      const key = `${prior.key.system ?? ''}|${prior.key.value}`;
       if (key === survivor.key) {
         ctx.warn(
           'INVALID_VALUE',
@@ -105,22 +113,16 @@ export function convertAdtMerge(ctx: ConversionContext): ConversionError | undef
         .reps(7)
         .map((r) => xpn(r))
         .filter((n) => n !== undefined);
-      const priorRef = ctx.bundle.add(
+      ctx.bundle.add(
         {
           resourceType: 'Patient',
-          identifier: prior.all,
+          identifier: ids.all,
           active: false,
           name,
           link: [{ other: survivor.ref, type: 'replaced-by' }],
         },
-        { identifier: prior.key, key, mode: 'update' },
+        { identifier: ids.key, key, mode: 'update' },
       );
-      if (survivorResource !== undefined) {
-        const link = (survivorResource.link ??= []);
-        if (!link.some((l) => l.other.reference === priorRef.reference)) {
-          link.push({ other: priorRef, type: 'replaces' });
-        }
-      }
     }
   }
   return undefined;

@@ -6,7 +6,6 @@ import { buildObservation } from '../resources/observation';
 import { buildRelatedPerson } from '../resources/related-person';
 import { type ConversionError, isConversionError } from '../types';
 import type { V2Segment } from '../v2-reader';
-import { bundleResource } from './bundle-entries';
 import { buildPatientContext } from './patient-context';
 
 /** One ORDER group of VXU_V04: [ORC] RXA [RXR] {OBX {NTE}} (ORC is optional before v2.5). */
@@ -123,19 +122,15 @@ export function convertVxu(ctx: ConversionContext): ConversionError | undefined 
       encounter: pc.encounter,
     });
     for (const result of immunization.rest) {
-      const outcome = buildObservation(ctx, {
+      buildObservation(ctx, {
         ...result,
         patient: pc.patient,
         encounter: pc.encounter,
+        partOf: immunization.ref,
         groupKey: `${immunization.ref.reference ?? ''}|VXU`,
         allowAttachment: false,
         usedKeys,
       });
-      const observation =
-        outcome.kind === 'observation'
-          ? bundleResource<fhir4.Observation>(ctx, outcome.ref, 'Observation')
-          : undefined;
-      if (observation) observation.partOf = [immunization.ref];
     }
   }
   return undefined;

@@ -20,6 +20,8 @@ export interface ObservationInput {
   patient: fhir4.Reference;
   encounter?: fhir4.Reference;
   basedOn?: fhir4.Reference;
+  /** The event the observation is part of (VXU: the Immunization an OBX of its ORDER group describes). */
+  partOf?: fhir4.Reference;
   /** The report's specimen when it has exactly one. */
   specimen?: fhir4.Reference;
   /** Key of the report (or patient/encounter) the OBX belongs to: the Observation id is derived from it. */
@@ -147,6 +149,7 @@ export function buildObservation(ctx: ConversionContext, input: ObservationInput
     resourceType: 'Observation',
     identifier: instance && [instance],
     basedOn: input.basedOn && [input.basedOn],
+    partOf: input.partOf && [input.partOf],
     status,
     code,
     subject: input.patient,

@@ -61,12 +61,21 @@ function identifiers(
   return { all, key };
 }
 
+export interface PatientOptions {
+  /**
+   * Patient.link (A40: `replaces` the records merged into this one). A link to the Patient itself
+   * (an MRG naming the survivor's own identifier) is left out: a record never replaces itself.
+   */
+  link?: readonly fhir4.PatientLink[];
+}
+
 /** PID (+ PD1) → Patient. Fails only when the patient has no identifier to be matched on. */
 export function buildPatient(
   ctx: ConversionContext,
   pid: V2Segment,
   pd1: V2Segment | undefined,
   mode: EntryMode,
+  options: PatientOptions = {},
 ): PatientResult | ConversionError {
   const ids = identifiers(ctx, pid);
   if (ids.key === undefined) {
@@ -134,6 +143,8 @@ export function buildPatient(
     };
   }
   const key = `${ids.key.system ?? ''}|${ids.key.value}`;
+  const self = ctx.bundle.reference('Patient', { identifier: ids.key, key }).reference;
+  patient.link = options.link?.filter((l) => l.other.reference !== self);
   if (ids.key.system === undefined) {
     // A search on a value alone would match any system: the Patient is written by derived id instead.
     ctx.warn(
