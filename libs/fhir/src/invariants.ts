@@ -163,7 +163,9 @@ function organization(resource: JsonObject, path: string, report: InvariantRepor
 }
 
 function observation(resource: JsonObject, path: string, report: InvariantReport): void {
-  const valued = hasChoice(resource, 'value');
+  // value[x] is looked for (a scan of the keys) only when obs-6 or obs-7 could fail.
+  const valued =
+    (has(resource, 'dataAbsentReason') || has(resource, 'component')) && hasChoice(resource, 'value');
   // obs-6: dataAbsentReason only without a value.
   if (valued && has(resource, 'dataAbsentReason')) {
     report(path, 'obs-6', 'dataAbsentReason is only allowed without a value[x]');
@@ -228,8 +230,8 @@ function allergyIntolerance(resource: JsonObject, path: string, report: Invarian
 function condition(resource: JsonObject, path: string, report: InvariantReport): void {
   // con-4: abatement only with clinicalStatus resolved, remission or inactive.
   if (
-    hasChoice(resource, 'abatement') &&
-    !hasCoding(resource.clinicalStatus, CONDITION_CLINICAL, ['resolved', 'remission', 'inactive'])
+    !hasCoding(resource.clinicalStatus, CONDITION_CLINICAL, ['resolved', 'remission', 'inactive']) &&
+    hasChoice(resource, 'abatement')
   ) {
     report(path, 'con-4', 'an abated Condition has clinicalStatus resolved, remission or inactive');
   }

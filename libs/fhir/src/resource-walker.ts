@@ -192,12 +192,16 @@ export class ResourceWalker {
       if (extension) this.primitiveExtension(object, name, value, def, `${path}.${key}`);
       else this.member(object, key, value, def, `${path}.${key}`);
       if (def.typeCheck === TypeCheck.Extension && Array.isArray(value)) {
-        this.extensionPlacement(object, value, key === 'modifierExtension', path, {
-          typeName: primitiveType ?? index.typeName,
+        this.extensionPlacement(
+          object,
+          value,
+          key === 'modifierExtension',
+          path,
+          primitiveType ?? index.typeName,
           ownerIndex,
           ownerName,
           isResource,
-        });
+        );
       }
     }
     for (const required of index.required) {
@@ -446,16 +450,14 @@ export class ResourceWalker {
     items: unknown[],
     modifier: boolean,
     ownerPath: string,
-    where: {
-      typeName: string;
-      ownerIndex: ElementIndex | undefined;
-      ownerName: string;
-      isResource: boolean;
-    },
+    typeName: string,
+    ownerIndex: ElementIndex | undefined,
+    ownerName: string,
+    isResource: boolean,
   ): void {
     const key = modifier ? 'modifierExtension' : 'extension';
     // Inside an extension: the sub-extensions of a complex extension, with relative urls.
-    const parent = where.typeName === 'Extension' && typeof owner.url === 'string' ? owner.url : undefined;
+    const parent = typeName === 'Extension' && typeof owner.url === 'string' ? owner.url : undefined;
     const parentDefinition = parent === undefined ? undefined : coreExtension(parent);
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
@@ -493,10 +495,10 @@ export class ResourceWalker {
         definition.contexts &&
         !contextAllows(
           definition.contexts,
-          where.typeName,
-          where.ownerIndex ? `${where.ownerIndex.typeName}.${where.ownerName}` : undefined,
+          typeName,
+          ownerIndex ? `${ownerIndex.typeName}.${ownerName}` : undefined,
           ownerPath,
-          where.isResource,
+          isResource,
         )
       ) {
         this.error(
