@@ -163,6 +163,12 @@ const faults: [name: string, seed: (bundle: Bundle) => void][] = [
     },
   ],
   [
+    'a UCUM Quantity whose code is not a unit',
+    (b) => {
+      resourceOf(b, 'Observation').valueQuantity.code = 'mmol/LL';
+    },
+  ],
+  [
     'a Patient.contact without name, telecom, address or organization (pat-1)',
     (b) => {
       resourceOf(b, 'Patient').contact = [{ gender: 'female' }];

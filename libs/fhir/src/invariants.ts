@@ -1,5 +1,6 @@
 import { isPlainObject, type JsonObject } from './bundle-rules';
 import { compareDateTimes, isValidDateTime } from './primitive-formats';
+import { isUcumUnit } from './ucum';
 
 // R4 invariants of severity error that HAPI FHIR evaluates (as FHIRPath) and a converter can break,
 // written out as code: those of the resources the transformer writes and of the data types they
@@ -9,7 +10,7 @@ import { compareDateTimes, isValidDateTime } from './primitive-formats';
 
 export type InvariantReport = (path: string, rule: string, message: string) => void;
 
-const UCUM = 'http://unitsofmeasure.org';
+export const UCUM = 'http://unitsofmeasure.org';
 
 function present(value: unknown): boolean {
   return value !== undefined && value !== null;
@@ -317,6 +318,10 @@ function quantity(type: string, value: JsonObject, path: string, report: Invaria
     report(path, 'qty-3', 'a Quantity with a code needs a system');
   }
   const ucumOrNone = !has(value, 'system') || value.system === UCUM;
+  // Not an invariant but HAPI's terminology check: a UCUM code must parse ("Error processing unit").
+  if (value.system === UCUM && typeof value.code === 'string' && !isUcumUnit(value.code)) {
+    report(`${path}.code`, 'code-system', `code is not a UCUM unit (${UCUM})`);
+  }
   switch (type) {
     case 'Age':
       // age-1: a code when there is a value, UCUM, a positive value.

@@ -7,7 +7,7 @@ import {
   isCrossVersionExtensionUrl,
 } from './extension-rules';
 import type { FhirIssue, FhirIssueSeverity } from './fhir-issue';
-import { checkResourceInvariants, checkTypeInvariants, type InvariantReport } from './invariants';
+import { checkResourceInvariants, checkTypeInvariants, type InvariantReport, UCUM } from './invariants';
 import {
   checkPrimitive,
   compareDateTimes,
@@ -17,6 +17,7 @@ import {
 import { type ElementDef, type ElementIndex, type R4Definitions, TypeCheck } from './r4-definitions';
 import { parseReference } from './reference';
 import { knownCodeSystemHas } from './terminology/code-systems';
+import { isUcumUnit } from './ucum';
 
 // One pass over a resource, driven by the R4 definitions: every element is looked up, its JSON
 // shape, cardinality, type, format and required binding checked, then the rules that need an
@@ -413,6 +414,12 @@ export class ResourceWalker {
     const system = value.system;
     if (typeof system !== 'string') return;
     const code = value.code;
+    if (system === UCUM) {
+      if (typeof code === 'string' && !isUcumUnit(code)) {
+        this.error(`${path}.code`, 'code-system', `code is not a UCUM unit (${UCUM})`);
+      }
+      return;
+    }
     const known = knownCodeSystemHas(system, typeof code === 'string' ? code : '');
     if (known === false) {
       this.error(
