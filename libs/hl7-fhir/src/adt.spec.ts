@@ -271,6 +271,21 @@ describe('ADT events', () => {
     expect(enc.hospitalization?.dischargeDisposition?.coding?.[0].code).toBe('01');
   });
 
+  it('a discharge time before the admission is left out of the period (per-1), and the visit is still finished', () => {
+    const c = convertText(
+      er7(
+        MSH('A08'),
+        PID,
+        seg('PV1', { 2: 'I', 19: 'V1001^^^GHH^VN', 44: '202405101200', 45: '202405060930' }),
+      ),
+    );
+    const enc = c.one('Encounter');
+    expect(enc.status).toBe('finished');
+    expect(enc.period).toEqual({ start: '2024-05-10T12:00:00Z' });
+    expect(c.warnings).toContainEqual(expect.objectContaining({ code: 'INVALID_VALUE', location: 'PV1-45' }));
+    expect(validateFhirResource(c.bundle).valid).toBe(true);
+  });
+
   it('A04 register: arrived outpatient', () => {
     const enc = convertText(
       er7(MSH('A04'), PID, seg('PV1', { 2: 'O', 3: 'CLINIC^^^GHH', 19: 'V2002^^^GHH^VN' })),

@@ -1,5 +1,6 @@
 import { BundleBuilder } from './bundle';
 import {
+  endInOrder,
   parseV2DateTime,
   type TimeZonePolicy,
   toFhirDate,
@@ -109,6 +110,50 @@ export class ConversionContext {
   dateTime(text: string | undefined, location: string): string | undefined {
     const dt = this.parseDate(text, location);
     return dt && toFhirDateTime(dt, this.tz);
+  }
+
+  /**
+   * Two v2 times (start, end) → a FHIR Period: every period built from a pair of v2 fields goes
+   * through here. `date` writes both as FHIR dates (a pair of DT fields).
+   */
+  period(
+    startText: string | undefined,
+    startLocation: string,
+    endText: string | undefined,
+    endLocation: string,
+    format: 'date' | 'dateTime' = 'dateTime',
+  ): fhir4.Period | undefined {
+    return this.periodOf(
+      this.parseDate(startText, startLocation),
+      this.parseDate(endText, endLocation),
+      endLocation,
+      format,
+    );
+  }
+
+  /**
+   * {@link period} of times already parsed. FHIR's per-1 wants start ≤ end: an end before the start,
+   * or one that cannot be ordered with it (`20240506` vs `202405061300`), is left out with a
+   * warning and the start kept, rather than a Period a server refuses.
+   */
+  periodOf(
+    start: V2DateTime | undefined,
+    end: V2DateTime | undefined,
+    endLocation: string,
+    format: 'date' | 'dateTime' = 'dateTime',
+  ): fhir4.Period | undefined {
+    if (start !== undefined && end !== undefined && !endInOrder(start, end, this.tz)) {
+      this.warn(
+        'INVALID_VALUE',
+        endLocation,
+        'end is before the start (or cannot be ordered with it); omitted',
+      );
+      end = undefined;
+    }
+    if (start === undefined && end === undefined) return undefined;
+    const write = (dt: V2DateTime | undefined) =>
+      dt && (format === 'date' ? toFhirDate(dt) : toFhirDateTime(dt, this.tz));
+    return { start: write(start), end: write(end) };
   }
 
   instant(text: string | undefined, location: string): string | undefined {

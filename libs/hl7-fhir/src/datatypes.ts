@@ -149,10 +149,7 @@ export function cx(
     authority: hdOf(rep.nested(4)) ?? hdOf(rep.nested(6)),
     typeCode: rep.sub(5, 1) ?? typeCode,
     fallbackSystem: ctx.senderSystem,
-    period: period(
-      ctx.dateTime(rep.sub(7, 1), `${location}.7`),
-      ctx.dateTime(rep.sub(8, 1), `${location}.8`),
-    ),
+    period: ctx.period(rep.sub(7, 1), `${location}.7`, rep.sub(8, 1), `${location}.8`),
   });
 }
 
@@ -177,10 +174,6 @@ export function ei(
     typeCode,
     fallbackSystem: fallbackSystem ?? ctx.senderSystem,
   });
-}
-
-export function period(start: string | undefined, end: string | undefined): fhir4.Period | undefined {
-  return start === undefined && end === undefined ? undefined : { start, end };
 }
 
 const EXT_OWN_PREFIX = 'http://hl7.org/fhir/StructureDefinition/humanname-own-prefix';
@@ -215,7 +208,7 @@ function family(fn: V2Rep | undefined): Pick<fhir4.HumanName, 'family' | '_famil
 
 /** Period from a DR (start & end, each a DTM) read as a nested view. */
 function drPeriod(ctx: ConversionContext, dr: V2Rep | undefined, location: string): fhir4.Period | undefined {
-  return period(ctx.dateTime(dr?.text(1), `${location}.1`), ctx.dateTime(dr?.text(2), `${location}.2`));
+  return ctx.period(dr?.text(1), `${location}.1`, dr?.text(2), `${location}.2`);
 }
 
 /**
@@ -234,7 +227,7 @@ export function xpn(rep: V2Rep, ctx?: ConversionContext, location = 'XPN'): fhir
   const validity =
     ctx &&
     (drPeriod(ctx, rep.nested(10), `${location}.10`) ??
-      period(ctx.dateTime(rep.sub(12, 1), `${location}.12`), ctx.dateTime(rep.sub(13, 1), `${location}.13`)));
+      ctx.period(rep.sub(12, 1), `${location}.12`, rep.sub(13, 1), `${location}.13`));
   return {
     use: type !== undefined ? NAME_USE[type] : undefined,
     ...fam,
@@ -308,7 +301,7 @@ export function xad(ctx: ConversionContext, rep: V2Rep, location: string): fhir4
     ...address,
     period:
       drPeriod(ctx, rep.nested(12), `${location}.12`) ??
-      period(ctx.dateTime(rep.sub(13, 1), `${location}.13`), ctx.dateTime(rep.sub(14, 1), `${location}.14`)),
+      ctx.period(rep.sub(13, 1), `${location}.13`, rep.sub(14, 1), `${location}.14`),
   };
 }
 

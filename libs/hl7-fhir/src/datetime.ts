@@ -193,6 +193,26 @@ export function toFhirTime(text: string | undefined): string | undefined {
   return `${pad(h)}:${pad(mi)}:${pad(s)}${m[4] ? `.${m[4]}` : ''}`;
 }
 
+/** Year … second of a parsed time, as far as it was sent. */
+const PARTS = ['year', 'month', 'day', 'hour', 'minute', 'second'] as const;
+
+/**
+ * Whether `end` is at or after `start` (FHIR per-1). Times of different precision are ordered only
+ * by a part both have that differs: FHIRPath cannot order `20030906` and `200309060755`, so a server
+ * checking per-1 would not accept them as a period either.
+ */
+export function endInOrder(start: V2DateTime, end: V2DateTime, tz: TimeZonePolicy): boolean {
+  if (PARTS.every((p) => (start[p] === undefined) === (end[p] === undefined))) {
+    return toEpochMs(start, tz) <= toEpochMs(end, tz);
+  }
+  for (const p of PARTS) {
+    const [a, b] = [start[p], end[p]];
+    if (a === undefined || b === undefined) return false;
+    if (a !== b) return a < b;
+  }
+  return false;
+}
+
 /** Milliseconds since the epoch (for adding durations); the policy supplies a missing offset. */
 export function toEpochMs(dt: V2DateTime, tz: TimeZonePolicy): number {
   const local = Date.UTC(

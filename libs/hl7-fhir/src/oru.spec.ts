@@ -240,7 +240,7 @@ describe('ORU structure', () => {
     });
   });
 
-  it('SPM → Specimen, matched on the filler id, referenced by the report and its observations', () => {
+  it('SPM → Specimen, matched on its placer and filler ids together, referenced by the report and its observations', () => {
     const c = convertText(
       er7(
         MSH,
@@ -259,10 +259,12 @@ describe('ORU structure', () => {
     );
     const specimen = c.one('Specimen');
     expect(specimen).toMatchObject({
+      // SPM-2 is placer ^ filler: the placer's id first (PLAC), then the filler's (FILL).
       identifier: [
-        { value: 'SP-9', system: 'urn:meridian:id:LAB' },
-        { value: 'SP-1', system: 'urn:meridian:id:EHR' },
+        { value: 'SP-1', system: 'urn:meridian:id:EHR', type: { coding: [{ code: 'PLAC' }] } },
+        { value: 'SP-9', system: 'urn:meridian:id:LAB', type: { coding: [{ code: 'FILL' }] } },
       ],
+      accessionIdentifier: { value: 'SP-9', system: 'urn:meridian:id:LAB' },
       type: { coding: [{ code: '119297000' }] },
       receivedTime: '2024-05-06T10:00:00-04:00',
       collection: {
@@ -270,7 +272,9 @@ describe('ORU structure', () => {
         bodySite: { coding: [{ code: '49852007' }] },
       },
     });
-    expect(c.entry(specimen).request?.url).toBe('Specimen?identifier=urn:meridian:id:LAB|SP-9');
+    expect(c.entry(specimen).request?.url).toBe(
+      'Specimen?identifier=urn:meridian:id:EHR|SP-1&identifier=urn:meridian:id:LAB|SP-9',
+    );
     const ref = c.entry(specimen).fullUrl;
     expect(c.one('DiagnosticReport').specimen?.[0].reference).toBe(ref);
     expect(c.one('Observation').specimen?.reference).toBe(ref);
@@ -314,5 +318,55 @@ describe('ORU structure', () => {
         },
       ],
     });
+  });
+
+  it('the same SPM-2 twice under one OBR stays two Specimens; under another OBR it is the one both reports list', () => {
+    const c = convertText(
+      er7(
+        MSH,
+        PID,
+        OBR(1),
+        OBX(1, 'NM', '2345-7^Glucose^LN', '5.5', { 6: 'mmol/L' }),
+        seg('SPM', { 1: '1', 2: 'SP-1&EHR^SP-9&LAB', 4: 'SER^Serum^HL70487' }),
+        seg('SPM', { 1: '2', 2: 'SP-1&EHR^SP-9&LAB', 4: 'PLAS^Plasma^HL70487' }),
+        OBR(2, { 2: 'PL-2^EHR', 3: 'FL-2^LAB', 4: '718-7^Hemoglobin^LN' }),
+        OBX(1, 'NM', '718-7^Hemoglobin^LN', '13.5', { 6: 'g/dL' }),
+        seg('SPM', { 1: '1', 2: 'SP-1&EHR^SP-9&LAB', 4: 'SER^Serum^HL70487' }),
+      ),
+    );
+    const specimens = c.all('Specimen');
+    expect(specimens.map((s) => s.type?.coding?.[0]?.code)).toEqual(['SER', 'PLAS']);
+    const [first, second] = c.all('DiagnosticReport');
+    expect(first.specimen).toHaveLength(2);
+    expect(second.specimen).toEqual([first.specimen?.[0]]);
+    expect(c.warnings).toContainEqual(
+      expect.objectContaining({ code: 'UNEXPECTED_REPETITION', location: 'SPM[2]-2' }),
+    );
+    // The second is matched by position, not by the SPM-2 pair the first holds.
+    expect(c.entry(specimens[1]).request?.url).toMatch(/^Specimen\/[0-9a-f-]{36}$/);
+    expect(validateFhirResource(c.bundle).valid).toBe(true);
+  });
+
+  it('SPM-12 collection amount (CQ) → collection.quantity; an OBR-8 end before OBR-7 is left out (per-1)', () => {
+    const c = convertText(
+      er7(
+        MSH,
+        PID,
+        OBR(1, { 7: '202405061000-0400', 8: '202405060900-0400' }),
+        OBX(1, 'NM', '2345-7^Glucose^LN', '5.5', { 6: 'mmol/L' }),
+        seg('SPM', { 1: '1', 2: 'SP-1&EHR^SP-9&LAB', 4: 'SER^Serum^HL70487', 12: '2.5^mL&milliliter&UCUM' }),
+      ),
+    );
+    expect(c.one('Specimen').collection?.quantity).toEqual({
+      value: 2.5,
+      unit: 'milliliter',
+      system: UCUM,
+      code: 'mL',
+    });
+    const report = c.one('DiagnosticReport');
+    expect(report.effectiveDateTime).toBe('2024-05-06T10:00:00-04:00');
+    expect(report.effectivePeriod).toBeUndefined();
+    expect(c.warnings).toContainEqual(expect.objectContaining({ code: 'INVALID_VALUE', location: 'OBR-8' }));
+    expect(validateFhirResource(c.bundle).valid).toBe(true);
   });
 });

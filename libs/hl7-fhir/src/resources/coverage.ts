@@ -1,5 +1,5 @@
 import type { ConversionContext } from '../context';
-import { cwe, cx, identifier, period, tableConcept, xad, xtn } from '../datatypes';
+import { cwe, cx, identifier, tableConcept, xad, xtn } from '../datatypes';
 import type { V2Segment } from '../v2-reader';
 
 const CLASS = 'http://terminology.hl7.org/CodeSystem/coverage-class';
@@ -102,7 +102,7 @@ export function buildCoverage(
     subscriberId: in1.text(49) ?? policy,
     beneficiary: patient,
     relationship: relationship ? { coding: [{ system: RELATIONSHIP, code: relationship }] } : undefined,
-    period: period(ctx.date(in1.text(12), in1.loc(12)), ctx.date(in1.text(13), in1.loc(13))),
+    period: ctx.period(in1.text(12), in1.loc(12), in1.text(13), in1.loc(13), 'date'),
     payor: [payor],
     class: coverageClass,
     order: Number.isInteger(order) && order > 0 ? order : undefined,

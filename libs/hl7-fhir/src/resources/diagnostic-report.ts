@@ -80,8 +80,9 @@ export function buildDiagnosticReport(ctx: ConversionContext, input: ReportInput
     );
     status = 'unknown';
   }
-  const effectiveStart = ctx.dateTime(observed, obr.loc(7));
-  const effectiveEnd = ctx.dateTime(obr.text(8), obr.loc(8));
+  const effective = ctx.period(observed, obr.loc(7), obr.text(8), obr.loc(8));
+  const effectiveStart = effective?.start;
+  const effectiveEnd = effective?.end;
   const issued = ctx.instant(obr.text(22), obr.loc(22));
   const basedOn = buildServiceRequest(ctx, {
     orc,
@@ -96,8 +97,11 @@ export function buildDiagnosticReport(ctx: ConversionContext, input: ReportInput
   });
 
   const specimenRefs = new Map<V2Segment, fhir4.Reference>();
+  // The SPM-2 keys this order has used: the same SPM-2 twice under one OBR stays two Specimens, as in
+  // OML; the same SPM-2 under another OBR of the message is one Specimen both reports list.
+  const seen = new Set<string>();
   for (const spm of input.specimens) {
-    const ref = buildSpecimen(ctx, spm, input.patient, key, basedOn);
+    const ref = buildSpecimen(ctx, spm, input.patient, key, basedOn, seen);
     if (ref) specimenRefs.set(spm, ref);
   }
   const specimen = [...specimenRefs.values()];

@@ -80,15 +80,15 @@ function encounterStatus(
   ctx: ConversionContext,
   pv1: V2Segment,
   eventStatus: EncounterStatus,
-  start: string | undefined,
-  end: string | undefined,
+  admitted: boolean,
+  discharged: boolean,
 ): fhir4.Encounter['status'] {
   const withdrawn = ctx.trigger === 'A11' || ctx.trigger === 'A13';
   if (withdrawn && eventStatus !== undefined) return eventStatus;
-  if (end !== undefined) return 'finished';
+  if (discharged) return 'finished';
   if (eventStatus !== undefined) return eventStatus;
   if (pv1.text(2)?.toUpperCase() === 'P') return 'planned';
-  return start !== undefined ? 'in-progress' : 'unknown';
+  return admitted ? 'in-progress' : 'unknown';
 }
 
 /** PV1 (+ PV2) → Encounter. */
@@ -98,9 +98,11 @@ export function buildEncounter(ctx: ConversionContext, input: EncounterInput): E
   if (pv1.repeats(3)) {
     ctx.warn('UNEXPECTED_REPETITION', pv1.loc(3), 'PV1-3 does not repeat; only the first location is used');
   }
-  const start = ctx.dateTime(pv1.text(44), pv1.loc(44));
-  const end = ctx.dateTime(pv1.text(45), pv1.loc(45));
-  const status = encounterStatus(ctx, pv1, input.status, start, end);
+  const admit = ctx.parseDate(pv1.text(44), pv1.loc(44));
+  const discharge = ctx.parseDate(pv1.text(45), pv1.loc(45));
+  // The status follows what PV1 says happened, even when a discharge time out of order with the
+  // admission is left out of the period.
+  const status = encounterStatus(ctx, pv1, input.status, admit !== undefined, discharge !== undefined);
 
   const location: fhir4.EncounterLocation[] = [];
   const current = locationRef(ctx, pv1.rep(3));
@@ -144,7 +146,7 @@ export function buildEncounter(ctx: ConversionContext, input: EncounterInput): E
     subject: patient,
     participant,
     appointment: input.appointment && [input.appointment],
-    period: start !== undefined || end !== undefined ? { start, end } : undefined,
+    period: ctx.periodOf(admit, discharge, pv1.loc(45)),
     reasonCode: pv2
       ?.reps(3)
       .map((r) => cwe(ctx, r))

@@ -2,7 +2,6 @@ import { knownCodeSystemHas } from '@meridian/fhir';
 import type { EntryMode } from '../bundle';
 import type { ConversionContext } from '../context';
 import { cwe, cweInTable, normaliseCode } from '../datatypes';
-import { toEpochMs, toFhirDateTime } from '../datetime';
 import { UCUM, V2_TABLE, V3 } from '../systems';
 import type { V2Rep, V2Segment } from '../v2-reader';
 import { medicationOf } from './medication';
@@ -92,48 +91,6 @@ function timingOf(pattern: string | undefined, bounds: fhir4.Period | undefined)
   return { repeat, code: concept };
 }
 
-/** Year … second of a parsed time, as far as it was sent. */
-const PARTS = ['year', 'month', 'day', 'hour', 'minute', 'second'] as const;
-
-/**
- * Start and end of a timing as a Period. FHIR's per-1 wants start <= end, and FHIRPath cannot order
- * two values that agree as far as the shorter one goes (`20240506` and `202405061300`): such an end,
- * or one before the start, is left out with a warning.
- */
-function boundsOf(
-  ctx: ConversionContext,
-  startText: string | undefined,
-  startLoc: string,
-  endText: string | undefined,
-  endLoc: string,
-): fhir4.Period | undefined {
-  const start = ctx.parseDate(startText, startLoc);
-  let end = ctx.parseDate(endText, endLoc);
-  if (start !== undefined && end !== undefined) {
-    const samePrecision = PARTS.every((p) => (start[p] === undefined) === (end?.[p] === undefined));
-    const ordered = samePrecision
-      ? toEpochMs(start, ctx.tz) <= toEpochMs(end, ctx.tz)
-      : (() => {
-          // Different precisions: only a difference within the parts both have orders them.
-          for (const p of PARTS) {
-            const [a, b] = [start[p], end?.[p]];
-            if (a === undefined || b === undefined) return false;
-            if (a !== b) return a < b;
-          }
-          return false;
-        })();
-    if (!ordered) {
-      ctx.warn('INVALID_VALUE', endLoc, 'end is not after the start (or cannot be ordered with it); omitted');
-      end = undefined;
-    }
-  }
-  if (start === undefined && end === undefined) return undefined;
-  return {
-    start: start && toFhirDateTime(start, ctx.tz),
-    end: end && toFhirDateTime(end, ctx.tz),
-  };
-}
-
 export interface MedicationRequestInput {
   orc?: V2Segment;
   rxe: V2Segment;
@@ -220,9 +177,8 @@ export function buildMedicationRequest(
   const tq = tqSeg?.rep(tqField);
   const bounds =
     tq1?.text(7) !== undefined || tq1?.text(8) !== undefined
-      ? boundsOf(ctx, tq1.text(7), tq1.loc(7), tq1.text(8), tq1.loc(8))
-      : boundsOf(
-          ctx,
+      ? ctx.period(tq1.text(7), tq1.loc(7), tq1.text(8), tq1.loc(8))
+      : ctx.period(
           tq?.text(4),
           tqSeg?.loc(tqField, 4) ?? 'RXE-1.4',
           tq?.text(5),

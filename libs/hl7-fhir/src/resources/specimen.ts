@@ -1,28 +1,7 @@
 import type { ConversionContext } from '../context';
-import { cwe, cx, ei, identifierType } from '../datatypes';
-import { toEpochMs, toFhirDateTime, type V2DateTime } from '../datetime';
+import { cq, cwe, cx, ei, identifierType } from '../datatypes';
 import type { V2Segment } from '../v2-reader';
 import { numberKey } from './order-identifiers';
-
-/** Year … second of a parsed time, as far as it was sent. */
-const PARTS = ['year', 'month', 'day', 'hour', 'minute', 'second'] as const;
-
-/**
- * Whether `end` is after (or at) `start`. Times of different precision are ordered only by a part
- * both have that differs: FHIRPath cannot order `20030906` and `200309060755`, so HAPI's per-1
- * would not hold either.
- */
-function inOrder(ctx: ConversionContext, start: V2DateTime, end: V2DateTime): boolean {
-  if (PARTS.every((p) => (start[p] === undefined) === (end[p] === undefined))) {
-    return toEpochMs(start, ctx.tz) <= toEpochMs(end, ctx.tz);
-  }
-  for (const p of PARTS) {
-    const [a, b] = [start[p], end[p]];
-    if (a === undefined || b === undefined) return false;
-    if (a !== b) return a < b;
-  }
-  return false;
-}
 
 /**
  * SPM-17 (DR: start ^ end) → collectedDateTime, or collectedPeriod when the end differs. An end
@@ -34,19 +13,9 @@ function collected(
   spm: V2Segment,
 ): Pick<fhir4.SpecimenCollection, 'collectedDateTime' | 'collectedPeriod'> {
   const range = spm.rep(17);
-  const start = ctx.parseDate(range?.text(1), spm.loc(17, 1));
-  let end = ctx.parseDate(range?.text(2), spm.loc(17, 2));
-  if (start !== undefined && end !== undefined && !inOrder(ctx, start, end)) {
-    ctx.warn(
-      'INVALID_VALUE',
-      spm.loc(17, 2),
-      'collection end is before the start (or cannot be ordered with it); omitted',
-    );
-    end = undefined;
-  }
-  const [from, to] = [start && toFhirDateTime(start, ctx.tz), end && toFhirDateTime(end, ctx.tz)];
-  if (to === undefined || to === from) return { collectedDateTime: from };
-  return { collectedPeriod: { start: from, end: to } };
+  const period = ctx.period(range?.text(1), spm.loc(17, 1), range?.text(2), spm.loc(17, 2));
+  if (period?.end === undefined || period.end === period.start) return { collectedDateTime: period?.start };
+  return { collectedPeriod: period };
 }
 
 /**
@@ -55,7 +24,8 @@ function collected(
  * FILL, v2-0203), and the specimen is the one holding both: a sender may give every specimen of
  * an order the same filler part (`123456781^gastric`, `123456782^gastric`), and matching on one
  * part alone would merge distinct specimens. accessionIdentifier: SPM-30 (v2.7+), else the filler's
- * id (the lab's accession). SPM-4 type, SPM-8 source site, SPM-17 collection time, SPM-18 received;
+ * id (the lab's accession). SPM-4 type, SPM-8 source site, SPM-12 collection amount (CQ), SPM-17
+ * collection time, SPM-18 received;
  * `request` the order it was taken for. Without ids, keyed on the report/order and SPM-1; an SPM
  * repeating the key of an earlier one of its order group (`seen`) is keyed on its position.
  */
@@ -90,7 +60,7 @@ export function buildSpecimen(
     subject: patient,
     receivedTime: ctx.dateTime(spm.text(18), spm.loc(18)),
     request: request && [request],
-    collection: { ...collectedAt, bodySite: cwe(ctx, spm.rep(8)) },
+    collection: { ...collectedAt, quantity: cq(ctx, spm.rep(12)), bodySite: cwe(ctx, spm.rep(8)) },
   };
   let matchOn = ids.filter((i) => i.system !== undefined);
   let key =
