@@ -184,14 +184,6 @@ export const ALLERGY_CATEGORY: Record<string, 'food' | 'medication' | 'environme
   LA: 'environment',
 };
 
-/** 0128 Allergy severity → AllergyIntolerance.criticality. */
-export const ALLERGY_CRITICALITY: Record<string, 'low' | 'high' | 'unable-to-assess'> = {
-  SV: 'high',
-  MO: 'low',
-  MI: 'low',
-  U: 'unable-to-assess',
-};
-
 /** 0123 Result status (OBR-25) → DiagnosticReport.status. */
 export const REPORT_STATUS: Record<string, fhir4.DiagnosticReport['status']> = {
   O: 'registered',

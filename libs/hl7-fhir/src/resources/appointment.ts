@@ -1,7 +1,6 @@
 import type { ConversionContext } from '../context';
 import { fromEpochMs, parseV2DateTime, toEpochMs, toFhirInstant, type V2DateTime } from '../datetime';
-import { knownCodeSystemHas } from '@meridian/fhir';
-import { cwe, cweInTable, ei, normaliseCode } from '../datatypes';
+import { cwe, cweInTable, ei, heldCode, normaliseCode, tableCoding } from '../datatypes';
 import { V2_TABLE, V3 } from '../systems';
 import { APPOINTMENT_STATUS, PROVIDER_ROLE } from '../tables';
 import type { V2Rep, V2Segment } from '../v2-reader';
@@ -195,16 +194,18 @@ function timing(ctx: ConversionContext, sch: V2Segment, tq1s: V2Segment[], resou
 }
 
 /**
- * A code of a v2 table as the table writes it ('BOOKED' → 'Booked' in 0278), or undefined when the
- * table does not hold it: a table's system is only used for its own codes.
+ * A CWE whose code the table holds, coded in the table (its spelling: 'BOOKED' → 'Booked' in 0278);
+ * undefined when the table does not hold it, so the caller can read the field another way.
  */
-function tableCode(table: string, code: string | undefined): string | undefined {
-  if (code === undefined) return undefined;
-  const system = V2_TABLE(table);
-  const lower = code.toLowerCase();
-  return [code, code.toUpperCase(), lower.charAt(0).toUpperCase() + lower.slice(1), lower].find(
-    (c) => knownCodeSystemHas(system, c) === true,
-  );
+function heldConcept(
+  ctx: ConversionContext,
+  rep: V2Rep | undefined,
+  table: string,
+): fhir4.CodeableConcept | undefined {
+  const code = normaliseCode(rep?.text(1));
+  if (code === undefined || !heldCode(V2_TABLE(table), code)) return undefined;
+  const coding = tableCoding(ctx, table, code, rep?.text(2));
+  return coding && { coding: [coding] };
 }
 
 /** AIx filler status (table 0278) → how that participant stands to the appointment. */
@@ -355,15 +356,9 @@ export function buildAppointment(
   // the appointment type FHIR binds to that table; anything else is the clinical reason for the visit.
   // SCH-8 appointment type (table 0277: Normal, Tentative, Complete) is the type otherwise.
   const reason = sch.rep(7);
-  const reasonTypeCode = tableCode('0276', normaliseCode(reason?.text(1)));
+  const reasonType = heldConcept(ctx, reason, '0276');
   const schType = sch.rep(8);
-  const schTypeCode = tableCode('0277', normaliseCode(schType?.text(1)));
-  const appointmentType =
-    reasonTypeCode !== undefined
-      ? tableConceptOf(reason, '0276', reasonTypeCode)
-      : schTypeCode !== undefined
-        ? tableConceptOf(schType, '0277', schTypeCode)
-        : cwe(ctx, schType);
+  const appointmentType = reasonType ?? heldConcept(ctx, schType, '0277') ?? cwe(ctx, schType);
   const comments = notesOf(input.notes).map((n) => n.text);
   // SCH-26/SCH-27 (v2.5+): the order the appointment fulfils, referenced by its number only, so
   // the schedule never overwrites the order the placer wrote.
@@ -375,7 +370,7 @@ export function buildAppointment(
     cancelationReason: cancelled ? eventReason : undefined,
     serviceType,
     appointmentType,
-    reasonCode: reasonTypeCode !== undefined ? undefined : [cwe(ctx, reason)].filter((c) => c !== undefined),
+    reasonCode: reasonType !== undefined ? undefined : [cwe(ctx, reason)].filter((c) => c !== undefined),
     basedOn: orderNumber && [{ type: 'ServiceRequest', identifier: orderNumber }],
     start,
     end,
@@ -385,9 +380,4 @@ export function buildAppointment(
     requestedPeriod,
   };
   return ctx.bundle.add(appointment, identifier ? { identifier, key } : { key });
-}
-
-/** A CWE whose code the table holds, written in the table's system with the table's spelling. */
-function tableConceptOf(rep: V2Rep | undefined, table: string, code: string): fhir4.CodeableConcept {
-  return { coding: [{ system: V2_TABLE(table), code, display: rep?.text(2) }] };
 }
