@@ -96,6 +96,27 @@ export function buildPatientContext(
 }
 
 /**
+ * The patient of a message with a single patient group (VXU, RDE, RDS): PID, and the PD1, PV1 and
+ * PV2 among `segments` (those before the first order), as Patient and Encounter, created if missing
+ * (or updated with `updatePatientFromAllMessages`): the message is about the orders, not the patient.
+ */
+export function buildOrderPatientContext(
+  ctx: ConversionContext,
+  pid: V2Segment,
+  segments: readonly V2Segment[],
+): PatientContext | ConversionError {
+  const first = (name: string) => segments.find((s) => s.name === name);
+  return buildPatientContext(
+    ctx,
+    { pid, pd1: first('PD1'), pv1: first('PV1'), pv2: first('PV2'), dg1: [] },
+    {
+      mode: ctx.options.updatePatientFromAllMessages ? 'update' : 'create-if-missing',
+      encounterStatus: undefined,
+    },
+  );
+}
+
+/**
  * ORM and ORU alike: warns for orders seen before any PID (no patient, not converted), then walks the
  * patients in message order, building each one's Patient and Encounter (created if missing, or
  * updated with `updatePatientFromAllMessages`) and handing them to `each` before the next patient,

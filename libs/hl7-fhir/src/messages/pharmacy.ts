@@ -5,7 +5,7 @@ import { buildMedicationRequest, prescriptionIdentifiers } from '../resources/me
 import { buildObservation } from '../resources/observation';
 import { type ConversionError, isConversionError } from '../types';
 import type { V2Segment } from '../v2-reader';
-import { buildPatientContext } from './patient-context';
+import { buildOrderPatientContext } from './patient-context';
 
 type Detail = 'RXO' | 'RXE' | 'RXD';
 
@@ -103,15 +103,7 @@ export function convertPharmacy(ctx: ConversionContext, kind: 'RDE' | 'RDS'): Co
     }
   }
   const firstOrc = msg.segments.indexOf(orders[0].orc);
-  const first = (name: string) => msg.segments.slice(0, firstOrc).find((s) => s.name === name);
-  const pc = buildPatientContext(
-    ctx,
-    { pid, pd1: first('PD1'), pv1: first('PV1'), pv2: first('PV2'), dg1: [] },
-    {
-      mode: ctx.options.updatePatientFromAllMessages ? 'update' : 'create-if-missing',
-      encounterStatus: undefined,
-    },
-  );
+  const pc = buildOrderPatientContext(ctx, pid, msg.segments.slice(0, firstOrc));
   if (isConversionError(pc)) return pc;
 
   const usedKeys = new Set<string>();

@@ -6,7 +6,7 @@ import { buildObservation } from '../resources/observation';
 import { buildRelatedPerson } from '../resources/related-person';
 import { type ConversionError, isConversionError } from '../types';
 import type { V2Segment } from '../v2-reader';
-import { buildPatientContext } from './patient-context';
+import { buildOrderPatientContext } from './patient-context';
 
 /** One ORDER group of VXU_V04: [ORC] RXA [RXR] {OBX {NTE}} (ORC is optional before v2.5). */
 interface VaccinationGroup {
@@ -88,15 +88,7 @@ export function convertVxu(ctx: ConversionContext): ConversionError | undefined 
   // The patient's segments are those before the first order (an OBX there is a person observation).
   const firstOrder = msg.segments.findIndex((s) => s.name === 'ORC' || s.name === 'RXA');
   const beforeOrders = firstOrder < 0 ? msg.segments : msg.segments.slice(0, firstOrder);
-  const first = (name: string) => beforeOrders.find((s) => s.name === name);
-  const pc = buildPatientContext(
-    ctx,
-    { pid, pd1: first('PD1'), pv1: first('PV1'), pv2: first('PV2'), dg1: [] },
-    {
-      mode: ctx.options.updatePatientFromAllMessages ? 'update' : 'create-if-missing',
-      encounterStatus: undefined,
-    },
-  );
+  const pc = buildOrderPatientContext(ctx, pid, beforeOrders);
   if (isConversionError(pc)) return pc;
   for (const nk1 of beforeOrders.filter((s) => s.name === 'NK1'))
     buildRelatedPerson(ctx, nk1, pc.patient, pc.patientKey);
