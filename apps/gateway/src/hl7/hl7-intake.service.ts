@@ -219,10 +219,20 @@ export class Hl7IntakeService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
+  /**
+   * MSH-12.1 in HL7_VERSIONS, or a profile of an accepted version: a suffix after major.minor that is
+   * no HL7 release (`2.3.z`, as some public-health profiles are named) names the release it profiles.
+   */
+  private acceptsVersion(version: string): boolean {
+    if (this.versions.has(version)) return true;
+    const release = /^(\d+\.\d+)\.[A-Za-z]\w*$/.exec(version)?.[1];
+    return release !== undefined && this.versions.has(release);
+  }
+
   /** Version, message type, structure and the fields conversion needs; the parser has checked the syntax. */
   private check(message: Hl7Message): Hl7Error | undefined {
     const { code, trigger } = message.messageType;
-    if (!this.versions.has(message.version)) {
+    if (!this.acceptsVersion(message.version)) {
       return {
         code: '203',
         segment: 'MSH',

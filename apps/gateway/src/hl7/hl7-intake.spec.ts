@@ -115,6 +115,18 @@ describe('Hl7IntakeService', () => {
     expect(await metric(registry, 'meridian_hl7_dedupe_unavailable_total')).toEqual({ error: 1 });
   });
 
+  it('takes a profile of an accepted version (2.3.z) as that version, and refuses an unknown one with 203', async () => {
+    const { service, published } = intake(() => Promise.resolve({ claimed: true }));
+    const withVersion = (id: string, version: string): Buffer =>
+      Buffer.from(message(id).replace('|P|2.5.1\r', `|P|${version}\r`));
+    expect(msa((await service.receive(withVersion('V-1', '2.3.z'), http)).ack)[1]).toBe('AA');
+    const refused = await service.receive(withVersion('V-2', '3.0'), http);
+    expect(msa(refused.ack)[1]).toBe('AR');
+    expect(refused.ack).toMatch(/ERR\|\|MSH\^1\^12\|203/);
+    expect(msa((await service.receive(withVersion('V-3', '2.9.x'), http)).ack)[1]).toBe('AR');
+    expect(published).toHaveLength(1);
+  });
+
   it('processes a reused control id by default and counts it', async () => {
     const { service, published, registry } = intake(() => Promise.resolve({ claimed: true, reused: true }));
     const reply = await service.receive(Buffer.from(message('REUSED-1')), http);
