@@ -95,6 +95,29 @@ describe('ADT^A40 (merge patient, patient identifier list)', () => {
     expect(validateFhirResource(m.bundle).valid).toBe(true);
   });
 
+  it('the survivor sent again for a second prior record replaces both (one Patient, two links)', () => {
+    const m = convertText(
+      er7(
+        MSH('A40'),
+        EVN,
+        SURVIVOR,
+        MRG,
+        SURVIVOR.replace('PID|1|', 'PID|2|'),
+        seg('MRG', { 1: 'MRN-OLDER^^^GHH^MR' }),
+      ),
+    );
+    expect(m.all('Patient')).toHaveLength(3);
+    const survivor = patientByValue(m, 'MRN-NEW')!;
+    expect(survivor.link).toEqual([
+      { other: { reference: m.entry(patientByValue(m, 'MRN-OLD')!).fullUrl }, type: 'replaces' },
+      { other: { reference: m.entry(patientByValue(m, 'MRN-OLDER')!).fullUrl }, type: 'replaces' },
+    ]);
+    expect(patientByValue(m, 'MRN-OLDER')!.link).toEqual([
+      { other: { reference: m.entry(survivor).fullUrl }, type: 'replaced-by' },
+    ]);
+    expect(validateFhirResource(m.bundle).valid).toBe(true);
+  });
+
   it('a merge of the surviving record into itself is not written (warning, no self link)', () => {
     const m = convertText(er7(MSH('A40'), EVN, SURVIVOR, seg('MRG', { 1: 'MRN-NEW^^^GHH^MR' })));
     expect(m.all('Patient')).toHaveLength(1);

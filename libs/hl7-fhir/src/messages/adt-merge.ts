@@ -11,13 +11,19 @@ interface MergeGroup {
   mrg: V2Segment[];
 }
 
+/** The PID as sent, but for PID-1 (set id): the same patient sent again in another PATIENT group. */
+const pidContent = (pid: V2Segment): string => pid.raw.split(pid.enc.field).slice(2).join(pid.enc.field);
+
 function mergeGroups(ctx: ConversionContext): MergeGroup[] {
   const groups: MergeGroup[] = [];
   let current: MergeGroup | undefined;
   for (const seg of ctx.msg.segments) {
     if (seg.name === 'PID') {
-      current = { pid: seg, mrg: [] };
-      groups.push(current);
+      // Senders may repeat the survivor's PID for each record merged into it: its MRGs are gathered
+      // into one group, so the survivor is built once with every `replaces` link.
+      const again = groups.find((g) => pidContent(g.pid) === pidContent(seg));
+      current = again ?? { pid: seg, mrg: [] };
+      if (again === undefined) groups.push(current);
     } else if (seg.name === 'PD1' && current && current.mrg.length === 0) {
       current.pd1 ??= seg;
     } else if (seg.name === 'MRG') {
