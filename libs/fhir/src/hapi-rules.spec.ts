@@ -67,6 +67,50 @@ describe('codes of complete R4 code systems (Terminology_PassThrough_TX_Message 
   });
 });
 
+describe('ISO 3166 and ISO 4217, whose lists HAPI keeps', () => {
+  const country = (code: string) =>
+    findings({
+      ...patient(),
+      extension: [
+        {
+          url: 'https://meridian.example/fhir/StructureDefinition/citizenship',
+          valueCodeableConcept: { coding: [{ system: 'urn:iso:std:iso:3166', code }] },
+        },
+      ],
+    });
+
+  it('knows alpha-2 and alpha-3 country codes, in any case, and no numeric ones', () => {
+    expect(country('CH')).toEqual([]);
+    expect(country('che')).toEqual([]);
+    expect(country('756')).toEqual([
+      ['Patient.extension[0].valueCodeableConcept.coding[0].code', 'code-system'],
+    ]);
+    expect(country('UK')).toEqual([
+      ['Patient.extension[0].valueCodeableConcept.coding[0].code', 'code-system'],
+    ]);
+  });
+
+  it('wants a currency from the list, in upper case', () => {
+    const coverage = (currency: string) =>
+      findings({
+        resourceType: 'Coverage',
+        status: 'active',
+        beneficiary: { reference: 'Patient/1' },
+        payor: [{ reference: 'Organization/1' }],
+        costToBeneficiary: [{ valueMoney: { value: 1, currency } }],
+      });
+    expect(coverage('CHF')).toEqual([]);
+    expect(coverage('XXX')).toEqual([]);
+    expect(coverage('ZZZ')).toEqual([['Coverage.costToBeneficiary[0].valueMoney.currency', 'binding']]);
+    expect(coverage('chf')).toEqual([['Coverage.costToBeneficiary[0].valueMoney.currency', 'binding']]);
+  });
+
+  it('does not take inherited object members for code systems', () => {
+    const resource = { ...patient(), maritalStatus: { coding: [{ system: 'constructor', code: 'x' }] } };
+    expect(findings(resource)).toEqual([]);
+  });
+});
+
 describe('OIDs and other uri rules (Type_Specific_Checks_DT_OID_Valid, DT_URI_OID, DT_Identifier_System)', () => {
   it('refuses an OID HAPI refuses wherever a uri holds it, but not in Reference.reference (a string)', () => {
     const resource = {

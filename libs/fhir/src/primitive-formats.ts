@@ -1,3 +1,5 @@
+import { knownCodeSystemHas } from './terminology/code-systems';
+
 // R4 primitive types: their JSON representation and lexical rules (R4 datatypes.html). FHIR.js
 // has regexes for some of them but without anchors (`/[0]|[-+]?[1-9][0-9]*/` accepts "x1y"), so
 // they accept almost anything; these are anchored, and dates are checked against the calendar.
@@ -226,8 +228,12 @@ export const FORMAT_CHECKED_VALUE_SETS: ReadonlyMap<string, { test(code: string)
       { test: (code) => MIME_TYPE_RE.test(code), what: 'a MIME type' },
     ],
     [
+      // HAPI knows the ISO 4217 list (r4-code-systems.generated.ts), not just the shape.
       'http://hl7.org/fhir/ValueSet/currencies',
-      { test: (code) => CURRENCY_RE.test(code), what: 'an ISO 4217 currency code' },
+      {
+        test: (code) => CURRENCY_RE.test(code) && knownCodeSystemHas('urn:iso:std:iso:4217', code) === true,
+        what: 'an ISO 4217 currency code',
+      },
     ],
   ]);
 
