@@ -1,7 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { validateFhirResource } from '@meridian/fhir';
-import { checkMessageStructure, decodeHl7Bytes, parseHl7, splitBatch } from '@meridian/hl7';
+import {
+  checkMessageStructure,
+  checkRequiredFields,
+  decodeHl7Bytes,
+  parseHl7,
+  splitBatch,
+} from '@meridian/hl7';
 import { convertHl7ToFhir, SUPPORTED_MESSAGE_TYPES } from '@meridian/hl7-fhir';
 
 /**
@@ -258,7 +264,7 @@ export function runCorpusCase(c: CorpusCase, options: { validate?: boolean } = {
         reason: 'message type not accepted',
       };
     }
-    const structure = checkMessageStructure(parsed.message);
+    const structure = checkMessageStructure(parsed.message) ?? checkRequiredFields(parsed.message);
     if (structure)
       return {
         kind: 'refused',
