@@ -116,7 +116,7 @@ describe('Hl7IntakeService', () => {
   });
 
   it('takes a profile of an accepted version (2.3.z) as that version, and refuses an unknown one with 203', async () => {
-    const { service, published } = intake(() => Promise.resolve({ claimed: true }));
+    const { service, published } = intake(() => Promise.resolve({ claimed: true, reused: false }));
     const withVersion = (id: string, version: string): Buffer =>
       Buffer.from(message(id).replace('|P|2.5.1\r', `|P|${version}\r`));
     expect(msa((await service.receive(withVersion('V-1', '2.3.z'), http)).ack)[1]).toBe('AA');
