@@ -10,11 +10,21 @@ const METRIC: ReadonlySet<string> = new Set(UCUM_METRIC_UNITS);
 const UNITS: ReadonlySet<string> = new Set([...UCUM_UNITS, ...UCUM_METRIC_UNITS]);
 const MAX_UNIT_LENGTH = 256;
 
+// Results of recent units: a feed repeats a few dozen units (mg/dL, 10*3/uL) in every message.
+// Bounded, so units made up by a sender cannot grow it without end.
+const recent = new Map<string, boolean>();
+const MAX_RECENT = 512;
+
 /** Whether `unit` is a valid UCUM expression. */
 export function isUcumUnit(unit: string): boolean {
   if (unit.length === 0 || unit.length > MAX_UNIT_LENGTH) return false;
+  const known = recent.get(unit);
+  if (known !== undefined) return known;
   const parser = new UcumParser(unit);
-  return parser.term() && parser.done();
+  const valid = parser.term() && parser.done();
+  if (recent.size >= MAX_RECENT) recent.clear();
+  recent.set(unit, valid);
+  return valid;
 }
 
 class UcumParser {

@@ -1,6 +1,10 @@
 import { R4_CODE_SYSTEMS } from './r4-code-systems.generated';
 
-const index = new Map<string, ReadonlySet<string>>();
+// System → its codes, built on first use; null for a system it does not know (LOINC, SNOMED, local
+// ones: asked about in every message), remembered up to a bound so made-up systems cannot grow it.
+const index = new Map<string, ReadonlySet<string> | null>();
+const MAX_UNKNOWN = 1024;
+let unknown = 0;
 
 // HAPI FHIR compares ISO 3166 codes without regard to case (`ch` is Switzerland); every other
 // system it knows in full, case-sensitively.
@@ -17,8 +21,15 @@ export function knownCodeSystemHas(system: string, code: string): boolean | unde
   const lookup = system === CASE_INSENSITIVE ? code.toUpperCase() : code;
   const cached = index.get(system);
   if (cached) return cached.has(lookup);
+  if (cached === null) return undefined;
   const codes = Object.hasOwn(R4_CODE_SYSTEMS, system) ? R4_CODE_SYSTEMS[system] : undefined;
-  if (codes === undefined) return undefined;
+  if (codes === undefined) {
+    if (unknown < MAX_UNKNOWN) {
+      unknown++;
+      index.set(system, null);
+    }
+    return undefined;
+  }
   const set = new Set(codes.split('\n'));
   index.set(system, set);
   return set.has(lookup);
