@@ -159,13 +159,17 @@ console.log(`${Object.keys(extensions).length} extension definitions → ${exten
 // UCUM (the unit codes HAPI judges Quantity.code and UCUM Codings by): the essence file of the
 // org.fhir:ucum library HAPI's validator uses.
 const ucumVersion = process.argv[3] ?? '1.0.9';
-execFileSync('mvn', ['-q', 'dependency:get', `-Dartifact=org.fhir:ucum:${ucumVersion}`, '-Dtransitive=false'], {
-  stdio: 'inherit',
-});
-const ucumJar = join(homedir(), '.m2/repository/org/fhir/ucum', ucumVersion, `ucum-${ucumVersion}.jar`);
-const essence = execFileSync('unzip', ['-p', ucumJar, 'ucum-essence.xml'], { maxBuffer: 16 * 1024 * 1024 }).toString(
-  'utf8',
+execFileSync(
+  'mvn',
+  ['-q', 'dependency:get', `-Dartifact=org.fhir:ucum:${ucumVersion}`, '-Dtransitive=false'],
+  {
+    stdio: 'inherit',
+  },
 );
+const ucumJar = join(homedir(), '.m2/repository/org/fhir/ucum', ucumVersion, `ucum-${ucumVersion}.jar`);
+const essence = execFileSync('unzip', ['-p', ucumJar, 'ucum-essence.xml'], {
+  maxBuffer: 16 * 1024 * 1024,
+}).toString('utf8');
 const attribute = (attrs, name) => new RegExp(`\\s${name}="([^"]*)"`).exec(` ${attrs}`)?.[1];
 const prefixes = [...essence.matchAll(/<prefix\s([^>]*)>/g)].map((m) => attribute(m[1], 'Code')).sort();
 const metric = [];
