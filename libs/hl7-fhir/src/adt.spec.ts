@@ -443,21 +443,23 @@ describe('failures are values', () => {
     });
   });
 
-  it('a validator rejecting a resource fails the conversion without quoting its message', () => {
+  it('a validator rejecting the Bundle fails the conversion without quoting its message', () => {
+    const validated: string[] = [];
     const result = convertHl7ToFhir(parse(er7(MSH('A01'), PID)), {
-      validate: (r) =>
-        (r as fhir4.FhirResource).resourceType === 'Patient'
-          ? {
-              valid: false,
-              issues: [{ severity: 'error', path: 'Patient.name[0]', message: 'EVERYMAN is wrong' }],
-            }
-          : { valid: true, issues: [] },
+      validate: (r) => {
+        const bundle = r as fhir4.Bundle;
+        validated.push(bundle.resourceType);
+        const patient = bundle.entry?.findIndex((e) => e.resource?.resourceType === 'Patient') ?? -1;
+        const path = `Bundle.entry[${patient}].resource.Patient.name[0]`;
+        return { valid: false, issues: [{ severity: 'error', path, message: 'EVERYMAN is wrong' }] };
+      },
     });
+    expect(validated).toEqual(['Bundle']);
     expect(result).toEqual({
       ok: false,
       error: {
         code: 'FHIR_VALIDATION_FAILED',
-        location: 'Patient Patient.name[0]',
+        location: expect.stringMatching(/^Bundle\.entry\[\d+\]\.resource\.Patient\.name\[0\]$/),
         reason: 'produced Patient is not valid FHIR R4',
       },
     });

@@ -144,21 +144,24 @@ function convert(message: Hl7Message, options: ConvertOptions): ConversionResult
   const targets = ctx.bundle.fullUrls().map((reference) => ({ reference }));
   buildProvenance(ctx, { recorded, targets, zSegments });
 
+  const bundleId = deterministicId(ctx.scope, 'Bundle', `message|${msg.msh.text(10) ?? ''}`);
+  const bundle = ctx.bundle.build(bundleId, recorded);
   if (options.validate) {
-    for (const resource of ctx.bundle.resources()) {
-      const result = options.validate(resource);
-      if (!result.valid) {
-        const issue =
-          result.issues.find((i) => i.severity === 'error' || i.severity === 'fatal') ?? result.issues[0];
-        // The issue's message may quote a value, so only the resource type and path travel.
-        return fail({
-          code: 'FHIR_VALIDATION_FAILED',
-          location: `${resource.resourceType}${issue ? ` ${issue.path}` : ''}`,
-          reason: `produced ${resource.resourceType} is not valid FHIR R4`,
-        });
-      }
+    // The whole Bundle, as a server receives it: every entry, and the Bundle's own rules (fullUrls,
+    // requests, references between entries resolving to the types they may point at).
+    const result = options.validate(bundle);
+    if (!result.valid) {
+      const issue =
+        result.issues.find((i) => i.severity === 'error' || i.severity === 'fatal') ?? result.issues[0];
+      const entry = /^Bundle\.entry\[(\d+)\]\.resource/.exec(issue?.path ?? '');
+      const type = entry ? (bundle.entry?.[Number(entry[1])]?.resource?.resourceType ?? 'Bundle') : 'Bundle';
+      // The issue's message may quote a value, so only the resource type and path travel.
+      return fail({
+        code: 'FHIR_VALIDATION_FAILED',
+        location: issue?.path ?? 'Bundle',
+        reason: `produced ${type} is not valid FHIR R4`,
+      });
     }
   }
-  const bundleId = deterministicId(ctx.scope, 'Bundle', `message|${msg.msh.text(10) ?? ''}`);
-  return { ok: true, bundle: ctx.bundle.build(bundleId, recorded), warnings: ctx.warnings };
+  return { ok: true, bundle, warnings: ctx.warnings };
 }

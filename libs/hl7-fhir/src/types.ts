@@ -15,7 +15,7 @@ export type ConversionErrorCode =
   | 'MISSING_MESSAGE_TIME'
   /** ConvertOptions are not usable (e.g. an unknown time zone). */
   | 'INVALID_OPTIONS'
-  /** ConvertOptions.validate rejected a produced resource. */
+  /** ConvertOptions.validate rejected the produced Bundle. */
   | 'FHIR_VALIDATION_FAILED'
   /** A bug: the converter threw. The reason says where, never what value. */
   | 'INTERNAL_ERROR';
@@ -80,7 +80,7 @@ export interface ConvertOptions {
    * (conditional create) from other messages, whose PID/PV1 are usually sparse. true: update from all.
    */
   updatePatientFromAllMessages?: boolean;
-  /** Validates every produced resource; a failure makes the result FHIR_VALIDATION_FAILED. */
+  /** Validates the produced Bundle (every entry and the Bundle's rules); a failure makes the result FHIR_VALIDATION_FAILED. */
   validate?: FhirValidator;
 }
 
