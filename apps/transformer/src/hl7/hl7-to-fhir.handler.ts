@@ -17,8 +17,8 @@ import type { TransformerSettings } from '../transformer.settings';
 const SOURCE = '/meridian/transformer';
 
 /**
- * hl7.v2.inbound.v1 → fhir.r4.inbound.v1: parse, convert to one transaction Bundle, validate every
- * resource against FHIR R4, publish. Anything that cannot become valid FHIR is a permanent error: the
+ * hl7.v2.inbound.v1 → fhir.r4.inbound.v1: parse, convert to one transaction Bundle, validate the
+ * Bundle (every entry and the Bundle's own rules) against FHIR R4, publish. Anything that cannot become valid FHIR is a permanent error: the
  * record goes to the DLQ with the reason (positions and rules, never values) and nothing goes downstream.
  * For a message from a registered integration, the outcome is a step `transformer.hl7-to-fhir` on
  * integration.events.v1 (completed with its duration, or failed with the reason).
