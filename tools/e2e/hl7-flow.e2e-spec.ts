@@ -203,12 +203,33 @@ describe('HL7 v2 over MLLP to FHIR on the canonical topic (built services)', () 
     expect(await recordsOn(TOPICS.hl7Inbound.name, controlId)).toHaveLength(0);
   });
 
-  it('sends a message that cannot become FHIR to the DLQ with the reason, and nothing downstream', async () => {
+  it('refuses at intake, with AR naming the field, a message the converter could not convert', async () => {
     const controlId = unique('C');
     const client = await MllpClient.connect(mllpPort);
-    // Well-formed HL7, so the gateway stores it; but no patient identifier anywhere, so no Patient can be matched.
-    const noIdentifier = adt(controlId, 'unused', '');
-    expect(readAck(await client.request(noIdentifier)).code).toBe('AA');
+    // Well-formed HL7, but no patient identifier anywhere: no Patient could be matched.
+    const ack = readAck(await client.request(adt(controlId, 'unused', '')));
+    client.close();
+    expect(ack).toMatchObject({ code: 'AR', controlId });
+    expect(ack.err).toMatch(/^ERR\|\|PID\^\d+\^3\|101\^/);
+    expect(await recordsOn(TOPICS.hl7Inbound.name, controlId)).toHaveLength(0);
+  });
+
+  it('sends an accepted message that still cannot become FHIR to the DLQ with the reason, and nothing downstream', async () => {
+    const controlId = unique('C');
+    const mrn = unique('MRN');
+    // Passes intake (every required segment is there), but its OBX holds no content: a document
+    // without content would replace the stored one with nothing, so the converter refuses it.
+    const emptyDocument =
+      [
+        `MSH|^~\\&|DOCS|GOODHEALTH|MERIDIAN|MERIDIAN|20260315083000-0500||MDM^T02^MDM_T02|${controlId}|P|2.5.1`,
+        'EVN|T02|20260315083000-0500',
+        `PID|1||${mrn}^^^GOODHEALTH^MR||O\\S\\BRIEN^MARY||19750704|F`,
+        'PV1|1|O',
+        `TXA|1|CN|TX|20260315083000-0500||||||||DOC-${controlId}|||||AU`,
+        'OBX|1|TX|NOTE^Clinical note^L||',
+      ].join('\r') + '\r';
+    const client = await MllpClient.connect(mllpPort);
+    expect(readAck(await client.request(emptyDocument)).code).toBe('AA');
     client.close();
     const [dead] = await eventually(
       async () => {
@@ -220,9 +241,9 @@ describe('HL7 v2 over MLLP to FHIR on the canonical topic (built services)', () 
     const headers = dead.message.headers ?? {};
     expect(headers[DLQ_HEADERS.consumerGroup]?.toString()).toBe('meridian.transformer');
     expect(headers[DLQ_HEADERS.exceptionClass]?.toString()).toBe('PermanentError');
-    expect(headers[DLQ_HEADERS.exceptionMessage]?.toString()).toMatch(/MISSING_PATIENT_IDENTIFIER/);
+    expect(headers[DLQ_HEADERS.exceptionMessage]?.toString()).toMatch(/MISSING_CONTENT/);
     expect(headers[DLQ_HEADERS.exceptionMessage]?.toString()).not.toContain('BRIEN');
-    expect(dead.message.value?.toString()).toBe(noIdentifier);
-    expect(await recordsOn(TOPICS.fhirInbound.name, `V-${controlId}`)).toHaveLength(0);
+    expect(dead.message.value?.toString()).toBe(emptyDocument);
+    expect(await recordsOn(TOPICS.fhirInbound.name, mrn)).toHaveLength(0);
   });
 });
