@@ -86,6 +86,19 @@ export class Hl7DedupeRepository {
     return { claimed: false, state: row.state, reused: row.reused };
   }
 
+  /**
+   * Extends a pending claim's lease while its publish is still in flight, so a resend meanwhile is
+   * told the message is being stored instead of taking the claim over (two sends, two copies). A
+   * claim already stored or released is left as it is.
+   */
+  async renewLease(claim: ClaimRef, leaseSeconds: number): Promise<void> {
+    await this.rows.query(
+      `UPDATE ${this.table} SET lease_until = now() + make_interval(secs => $4)
+        WHERE key_hash = $1 AND fingerprint = $2 AND event_id = $3 AND state = 'pending'`,
+      [claim.key, claim.fingerprint, claim.eventId, leaseSeconds],
+    );
+  }
+
   async markStored(claim: ClaimRef): Promise<void> {
     await this.rows.update(
       { keyHash: claim.key, fingerprint: claim.fingerprint, eventId: claim.eventId },

@@ -48,7 +48,8 @@ const SOURCE = '/meridian/gateway';
 /**
  * A pending claim's lease runs this long past the publish timeout: long enough for the publish that
  * holds it to answer (AA or AE), short enough that a gateway killed mid-publish blocks its sender's
- * resend only briefly; the resend then takes the claim over and is published.
+ * resend only briefly; the resend then takes the claim over and is published. A live gateway renews
+ * the lease for as long as its send is in flight.
  */
 export const CLAIM_LEASE_MARGIN_MS = 5_000;
 const LIFECYCLE_STEP = 'gateway.hl7-control-id-reused';
@@ -380,6 +381,20 @@ export class Hl7IntakeService implements OnModuleInit, OnModuleDestroy {
         return false;
       },
     );
+    // While the send is in flight (it goes on past the publish timeout), this gateway keeps its claim:
+    // a resend meanwhile is told the message is still being stored, instead of taking the claim over
+    // and publishing a second copy when both sends land. A killed gateway stops renewing, so its
+    // claim lapses one lease after its last renewal.
+    const renewal = setInterval(
+      () => {
+        void Promise.resolve(held).then((mine) =>
+          mine ? this.dedupe.renewLease(claim, this.leaseSeconds).catch(this.bookkeepingFailed) : undefined,
+        );
+      },
+      (this.leaseSeconds * 1000) / 2,
+    );
+    renewal.unref();
+    void sent.finally(() => clearInterval(renewal));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), this.settings.HL7_PUBLISH_TIMEOUT_MS);

@@ -39,6 +39,7 @@ function intake(claim: (ref: ClaimRef) => Promise<ClaimResult>, settings: Partia
       return Promise.resolve();
     },
     integrationIdFor: () => Promise.resolve(undefined),
+    renewLease: () => Promise.resolve(),
     purge: () => Promise.resolve(0),
   } as unknown as Hl7DedupeRepository;
   const lifecycle = { publish: () => Promise.resolve() } as unknown as LifecyclePublisher;
