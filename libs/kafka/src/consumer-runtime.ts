@@ -96,6 +96,8 @@ export class ConsumerRuntime {
    * they go straight to the DLQ again instead of running the handler (and its side effects) twice.
    */
   private readonly pendingDeadLetters = new Map<string, FailedOutcome>();
+  /** Set by stop(): from then on the consumer is never restarted. */
+  private stopRequested = false;
 
   constructor(protected readonly options: ConsumerRuntimeOptions) {
     this.logger = new Logger(`Consumer:${options.groupId}`);
@@ -107,11 +109,15 @@ export class ConsumerRuntime {
       heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 5_000,
       allowAutoTopicCreation: false,
-      retry: { retries: 10 },
+      // kafkajs restarts a crashed consumer on a timer that a disconnect racing the crash (or the
+      // restart's own reconnect) does not cancel: once stopping, a crash ends it for good, and a
+      // restart that rejoins anyway is disconnected, so no consumer outlives its service.
+      retry: { retries: 10, restartOnFailure: () => Promise.resolve(!this.stopRequested) },
     });
     const { GROUP_JOIN, CRASH, STOP } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, () => {
       this.joined = true;
+      if (this.stopRequested) void this.consumer.disconnect().catch(() => undefined);
     });
     this.consumer.on(CRASH, ({ payload }) => {
       this.joined = false;
@@ -156,6 +162,7 @@ export class ConsumerRuntime {
 
   /** Graceful: stop fetching, finish the record in hand, commit what finished, leave the group. */
   async stop(): Promise<void> {
+    this.stopRequested = true;
     if (this.state === 'stopped' || this.state === 'idle') return;
     this.state = 'stopping';
     await this.consumer.disconnect();
