@@ -1,4 +1,5 @@
 import { isAbsoluteUri } from './primitive-formats';
+import { PRIMITIVE_TYPES } from './r4-definitions';
 import type { R4ExtensionDefinition } from './terminology/extension-definition';
 import { R4_EXTENSIONS } from './terminology/r4-extensions.generated';
 
@@ -61,27 +62,8 @@ export function extensionValueType(extension: Record<string, unknown>): string |
   return undefined;
 }
 
-const PRIMITIVE_VALUE_TYPES: ReadonlySet<string> = new Set([
-  'base64Binary',
-  'boolean',
-  'canonical',
-  'code',
-  'date',
-  'dateTime',
-  'decimal',
-  'id',
-  'instant',
-  'integer',
-  'markdown',
-  'oid',
-  'positiveInt',
-  'string',
-  'time',
-  'unsignedInt',
-  'uri',
-  'url',
-  'uuid',
-]);
+/** The primitive types an extension's value[x] may take: every R4 primitive but xhtml. */
+const PRIMITIVE_VALUE_TYPES: ReadonlySet<string> = new Set([...PRIMITIVE_TYPES].filter((t) => t !== 'xhtml'));
 
 // Data types that are profiles of another: an extension whose context is Quantity may sit on an
 // Age (HAPI accepts iso21090-uncertainty on Condition.onsetAge).
