@@ -2,7 +2,7 @@
  * HL7 v2 → FHIR throughput on a fixed corpus (the converter's golden messages), in this process:
  *
  *   parse only                  parseHl7 (segments found, fields split, header checked)
- *   parse + convert + validate  parseHl7 → convertHl7ToFhir → validateFhirResource on every resource,
+ *   parse + convert + validate  parseHl7 → convertHl7ToFhir → validateFhirResource on the whole Bundle,
  *                               i.e. the transformer's work per record minus Kafka
  *
  * and the ratio. Warmed up, then ROUNDS alternating rounds; medians printed. Asserts nothing.
