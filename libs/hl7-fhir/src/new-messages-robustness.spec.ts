@@ -1,7 +1,4 @@
-import { validateFhirResource } from '@meridian/fhir';
-import { parseHl7 } from '@meridian/hl7';
-import { convertHl7ToFhir } from './convert';
-import { allStrings, er7 } from './test-support';
+import { er7, runMutations } from './test-support';
 
 /**
  * The merge, immunization, pharmacy and lab order converters on messages they have never seen: each
@@ -113,27 +110,7 @@ function mutate(text: string, random: () => number): string {
 
 describe('ADT^A40, VXU, RDE/RDS and OML on mutated messages', () => {
   it('never fail internally, always produce valid FHIR, never a literal ""', () => {
-    let seed = 20261207;
-    const random = (): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed / 0x7fffffff;
-    };
-    const outcomes: Record<string, number> = {};
-    const problems: string[] = [];
-    for (let i = 0; i < 500; i++) {
-      const parsed = parseHl7(mutate(BASES[i % BASES.length], random));
-      if (!parsed.ok) continue;
-      const result = convertHl7ToFhir(parsed.message);
-      const outcome = result.ok ? 'ok' : result.error.code;
-      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-      if (!result.ok) continue;
-      const validation = validateFhirResource(result.bundle);
-      if (!validation.valid) {
-        const issue = validation.issues.find((x) => x.severity === 'error');
-        problems.push(`#${i} invalid: ${issue?.path} ${issue?.message}`);
-      }
-      if (allStrings(result.bundle).some((s) => s.trim() === '""')) problems.push(`#${i} has a literal ""`);
-    }
+    const { problems, outcomes } = runMutations(BASES, mutate, 20261207, 500);
     expect(problems).toEqual([]);
     expect(outcomes.INTERNAL_ERROR).toBeUndefined();
     expect(outcomes.ok).toBeGreaterThan(300);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { validateFhirResource } from '@meridian/fhir';
 import { decodeHl7Bytes, type Hl7Message, parseHl7 } from '@meridian/hl7';
 import { convertHl7ToFhir } from './convert';
 import type { ConversionResult, ConversionWarning, ConvertOptions } from './types';
@@ -88,4 +89,40 @@ export function seg(name: string, fields: Record<number, string>): string {
   const parts = [name];
   for (let i = 1; i <= max; i++) parts.push(fields[i] ?? '');
   return parts.join('|');
+}
+
+/**
+ * `count` seeded mutations of `messages` (cycled), each parsed and converted: what parses must
+ * convert or be refused with a code, and what converts must be valid FHIR without a literal `""`
+ * (the explicit null is a whole value; quotes inside a longer value are data and stay). Returns the
+ * problems found and how many conversions ended in each outcome (`ok` or an error code).
+ */
+export function runMutations(
+  messages: readonly string[],
+  mutate: (text: string, random: () => number) => string,
+  seed: number,
+  count: number,
+): { problems: string[]; outcomes: Record<string, number> } {
+  let state = seed;
+  const random = (): number => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+  const outcomes: Record<string, number> = {};
+  const problems: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const parsed = parseHl7(mutate(messages[i % messages.length], random));
+    if (!parsed.ok) continue;
+    const result = convertHl7ToFhir(parsed.message);
+    const outcome = result.ok ? 'ok' : result.error.code;
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    if (!result.ok) continue;
+    const validation = validateFhirResource(result.bundle);
+    if (!validation.valid) {
+      const issue = validation.issues.find((x) => x.severity === 'error');
+      problems.push(`#${i} invalid: ${issue?.path} ${issue?.message}`);
+    }
+    if (allStrings(result.bundle).some((s) => s.trim() === '""')) problems.push(`#${i} has a literal ""`);
+  }
+  return { problems, outcomes };
 }
