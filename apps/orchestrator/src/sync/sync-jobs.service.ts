@@ -24,6 +24,12 @@ export interface JobRequest {
   since?: string;
 }
 
+/**
+ * How long a queued job belongs to the replica that inserted it: starting it is one publish and one
+ * update, so a job still queued after this was left by a replica that died, and another takes it.
+ */
+export const JOB_CLAIM_LEASE_MS = 30_000;
+
 /** Resource types pulled when the integration names none. */
 const DEFAULT_PULL_TYPES = ['Patient'];
 
@@ -32,7 +38,7 @@ const DEFAULT_PULL_TYPES = ['Patient'];
  * counters, each change also an event on sync.events.v1 for the gateway's API) and a pull command to
  * the EHR adapter; the adapter's answer completes it and moves the cursor. Job ids come from the
  * caller (the API's, or one derived from the schedule tick), so a repeated request is one job, and
- * several orchestrator replicas ticking together start it once.
+ * several orchestrator replicas ticking together start it once: the one whose insert made the row.
  */
 @Injectable()
 export class SyncJobsService {
@@ -71,11 +77,24 @@ export class SyncJobsService {
       .orIgnore()
       .returning(['jobId'])
       .execute();
+    // Whoever inserts the row owns the job (another replica ticking at the same time does not).
     if ((inserted.raw as unknown[]).length === 0) {
       const existing = await this.jobs.findOneByOrFail({ jobId: request.jobId });
-      // Our own earlier attempt died between the row and the pull: finish starting it.
       if (existing.status !== 'queued') return existing;
-      return this.start(existing, request.since);
+      // Still queued: its owner is starting it, or died between the row and the pull. Only a claim
+      // older than its lease is taken over, and by one replica: the update is the claim.
+      const taken = await this.jobs
+        .createQueryBuilder()
+        .update()
+        .set({ updatedAt: now, sequence: () => 'sequence + 1' })
+        .where('job_id = :jobId AND status = :queued AND updated_at < :stale', {
+          jobId: request.jobId,
+          queued: 'queued',
+          stale: new Date(now.getTime() - JOB_CLAIM_LEASE_MS),
+        })
+        .execute();
+      if (taken.affected !== 1) return existing;
+      return this.start({ ...existing, updatedAt: now, sequence: existing.sequence + 1 }, request.since);
     }
     return this.start(job, request.since);
   }

@@ -23,6 +23,7 @@ import { EventProducer, provisionTopics, readTopic, type StoredRecord } from '@m
 import { IntegrationConfigView, startService } from '@meridian/platform';
 import { eventually, testKafka } from '@meridian/testing';
 import { orchestratorService } from '../app.module';
+import { SyncJobsService } from './sync-jobs.service';
 
 /**
  * The orchestrator's sync engine on the real broker and Postgres. The EHR adapter's part is played by
@@ -470,5 +471,113 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
     expect(valueOf(pulls[1])).toMatchObject({ since: '2026-11-25T12:00:00.000Z' });
     const jobs = new Set(pulls.map((r) => valueOf<{ jobId: string }>(r).jobId));
     expect(jobs.size).toBe(2);
+  });
+  it('takes its own write coming back for what it is, not for a conflict', async () => {
+    const mrn = `M-${randomUUID().slice(0, 8)}`;
+    await inbound(manual, patient(mrn));
+    const ofManual = commandsFor(manual.integrationId);
+    const isMrn = (r: StoredRecord) => ofManual(r) && JSON.stringify(valueOf(r)).includes(mrn);
+    const [first] = await waitFor(TOPICS.ehrCommands.name, isMrn, 1, 'first command');
+    await answer(first, { outcome: 'succeeded', references: ['Patient/77/_history/1'] });
+
+    // A replica applied the next change and died before answering; the replay's If-Match then
+    // fails against that very write. The server holds what the command writes: not a conflict.
+    const moved = patient(mrn, { gender: 'other' });
+    await inbound(manual, moved);
+    const update = (await waitFor(TOPICS.ehrCommands.name, isMrn, 2, 'the update'))[1];
+    expect(requestOf(update).request).toMatchObject({ url: 'Patient/77', ifMatch: 'W/"1"' });
+    await answer(update, {
+      outcome: 'failed',
+      statusCode: 409,
+      error: { class: 'conflict', message: 'version conflict', retryable: false },
+      conflicts: [
+        {
+          reference: 'Patient/77',
+          expectedVersion: '1',
+          currentVersion: '2',
+          resource: { ...moved, id: '77', meta: { versionId: '2', lastUpdated: '2026-11-25T10:00:00Z' } },
+        },
+      ],
+    });
+    const [again] = await waitFor(
+      TOPICS.ehrCommands.name,
+      (r) => ofManual(r) && header(r, CE.causationId) === header(update, CE.id),
+      1,
+      'the same write on the version the server has',
+    );
+    expect(requestOf(again).request).toEqual({ method: 'PUT', url: 'Patient/77', ifMatch: 'W/"2"' });
+    expect(requestOf(again).resource).toEqual({ ...moved, id: '77' });
+    // Nothing was held for a person: no conflict event for this patient.
+    const conflicts = (await readTopic(kafka, admin, TOPICS.syncEvents.name)).filter(
+      (r) =>
+        header(r, CE.type) === SYNC_CONFLICT_V1 &&
+        valueOf<{ entityId: string }>(r).entityId === `urn:mrn|${mrn}`,
+    );
+    expect(conflicts).toHaveLength(0);
+  });
+
+  it('never writes an older change over a newer one of its own', async () => {
+    const mrn = `M-${randomUUID().slice(0, 8)}`;
+    await inbound(manual, patient(mrn));
+    const ofManual = commandsFor(manual.integrationId);
+    const isMrn = (r: StoredRecord) => ofManual(r) && JSON.stringify(valueOf(r)).includes(mrn);
+    const [first] = await waitFor(TOPICS.ehrCommands.name, isMrn, 1, 'first command');
+    await answer(first, { outcome: 'succeeded', references: ['Patient/88/_history/1'] });
+
+    // Two changes in a row: the second goes while the first is in flight, so without If-Match.
+    const older = patient(mrn, { gender: 'female' });
+    const newer = patient(mrn, { gender: 'male' });
+    await inbound(manual, older);
+    await inbound(manual, newer);
+    const [, second, third] = await waitFor(TOPICS.ehrCommands.name, isMrn, 3, 'two updates');
+    expect(requestOf(third).request).toEqual({ method: 'PUT', url: `Patient?identifier=urn:mrn|${mrn}` });
+    // The newer one is applied first; the older one's If-Match then fails on our newer write.
+    await answer(third, { outcome: 'succeeded', references: ['Patient/88/_history/2'] });
+    await answer(second, {
+      outcome: 'failed',
+      statusCode: 409,
+      error: { class: 'conflict', message: 'version conflict', retryable: false },
+      conflicts: [
+        {
+          reference: 'Patient/88',
+          expectedVersion: '1',
+          currentVersion: '2',
+          resource: { ...newer, id: '88', meta: { versionId: '2' } },
+        },
+      ],
+    });
+    const [again] = await waitFor(
+      TOPICS.ehrCommands.name,
+      (r) => ofManual(r) && header(r, CE.causationId) === header(second, CE.id),
+      1,
+      'the older command again',
+    );
+    // Sent again only to create the patient were it missing: the newer content stays.
+    expect(requestOf(again).request).toEqual({
+      method: 'POST',
+      url: 'Patient',
+      ifNoneExist: `identifier=${encodeURIComponent(`urn:mrn|${mrn}`)}`,
+    });
+    expect(requestOf(again).resource).not.toHaveProperty('id');
+    const conflicts = (await readTopic(kafka, admin, TOPICS.syncEvents.name)).filter(
+      (r) =>
+        header(r, CE.type) === SYNC_CONFLICT_V1 &&
+        valueOf<{ entityId: string }>(r).entityId === `urn:mrn|${mrn}`,
+    );
+    expect(conflicts).toHaveLength(0);
+  });
+
+  it('starts a job once when replicas tick together', async () => {
+    const jobs = app.get(SyncJobsService);
+    const jobId = `tick-${randomUUID()}`;
+    // Three ticks of the same job at once, as three replicas would: one row, one pull.
+    const started = await Promise.all(
+      [1, 2, 3].map(() => jobs.run({ jobId, integrationId: sourceWins.integrationId, trigger: 'on_demand' })),
+    );
+    expect(started.every((job) => job?.jobId === jobId)).toBe(true);
+    const pulls = (await readTopic(kafka, admin, TOPICS.ehrCommands.name)).filter(
+      (r) => header(r, CE.type) === EHR_PULL_V1 && valueOf<{ jobId: string }>(r).jobId === jobId,
+    );
+    expect(pulls).toHaveLength(1);
   });
 });

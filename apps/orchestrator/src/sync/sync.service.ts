@@ -16,11 +16,12 @@ import {
 import { uuidV5 } from '@meridian/hl7-fhir';
 import { EventProducer, PermanentError } from '@meridian/kafka';
 import { IntegrationConfigView, LifecyclePublisher } from '@meridian/platform';
-import { applyResolution, decide, type Decision } from './conflict-resolution';
+import { applyResolution, decide, type Decision, differingElements } from './conflict-resolution';
 import { SOURCE, SyncEventsPublisher } from './sync-events.publisher';
 import { type StateKey, SyncStateRepository } from './sync-state.repository';
 import { SyncCommand, SyncConflict } from './sync.entities';
 import {
+  createIfMissing,
   parseReference,
   referencesOf,
   trackedEntries,
@@ -114,7 +115,10 @@ export class SyncService {
   /** An adapter's answer to one of our commands (other commands, e.g. pulls, are not ours to judge here). */
   async onResult(result: CommandResultPayload): Promise<void> {
     const command = await this.commands.findOneBy({ commandId: result.commandId });
-    if (command === null || command.status !== 'sent') return;
+    if (command === null) return;
+    // A failed command that was dead-lettered and redriven once its cause was fixed may yet succeed.
+    const redriven = command.status === 'failed' && result.outcome === 'succeeded';
+    if (command.status !== 'sent' && !redriven) return;
     if (result.outcome === 'succeeded') return this.succeeded(command, result.references ?? []);
     if (result.error?.class === 'conflict' && (result.conflicts?.length ?? 0) > 0) {
       return this.conflicted(command, result.conflicts ?? []);
@@ -256,12 +260,29 @@ export class SyncService {
       decision: Decision;
       base: FhirResource | null;
     }[] = [];
+    // Our own writes are not conflicts: the server holds what this command writes (it was applied
+    // before, by a replica that died before answering), or what a later command of ours wrote.
+    const ours: { reference: string; currentVersion?: string; resource: FhirResource }[] = [];
+    const superseded: TrackedEntry[] = [];
     for (const detail of details) {
       const entry = this.entryFor(command, detail.reference);
       if (entry === undefined || detail.resource === undefined) continue;
       const state = await this.states.find(keyOf(command, entry));
       const local = command.bundle.entry[entry.index].resource as FhirResource;
       const external = detail.resource as FhirResource;
+      if (differingElements(local, external).length === 0) {
+        ours.push({ reference: detail.reference, currentVersion: detail.currentVersion, resource: local });
+        continue;
+      }
+      if (
+        state !== null &&
+        state.lastCommandId !== command.commandId &&
+        detail.currentVersion !== undefined &&
+        state.writtenVersion === detail.currentVersion
+      ) {
+        superseded.push(entry);
+        continue;
+      }
       const sides = {
         local,
         external,
@@ -275,6 +296,11 @@ export class SyncService {
       found.push({ entry, detail, decision, base: state?.base ?? null });
     }
     if (found.length === 0) {
+      if (ours.length > 0 || superseded.length > 0) {
+        // Nothing to settle: written again on the versions the server has, without overwriting ours.
+        await this.resend(command, ours, superseded);
+        return;
+      }
       // The server said conflict about nothing we track: nothing to settle, so the command failed.
       await this.commands.update({ commandId: command.commandId }, { status: 'failed' });
       return;
@@ -332,23 +358,31 @@ export class SyncService {
     }
     await this.resend(
       command,
-      found.map(({ detail, decision }) => ({
-        reference: detail.reference,
-        currentVersion: detail.currentVersion,
-        resource: (decision as Extract<Decision, { kind: 'write' }>).resource,
-      })),
+      [
+        ...ours,
+        ...found.map(({ detail, decision }) => ({
+          reference: detail.reference,
+          currentVersion: detail.currentVersion,
+          resource: (decision as Extract<Decision, { kind: 'write' }>).resource,
+        })),
+      ],
+      superseded,
     );
   }
 
   /**
    * The command again, one round later, with each settled entity written as chosen and `If-Match`
-   * on the version the server has now: if it changed yet again, that is a new conflict.
+   * on the version the server has now: if it changed yet again, that is a new conflict. Entities a
+   * later command of ours has written since (`superseded`) are only created if missing: this older
+   * content must not replace the newer.
    */
   private async resend(
     command: SyncCommand,
     chosen: { reference: string; currentVersion?: string; resource: FhirResource }[],
+    superseded: readonly TrackedEntry[] = [],
   ): Promise<void> {
     const entries = [...command.bundle.entry];
+    for (const entry of superseded) entries[entry.index] = createIfMissing(entries[entry.index], entry);
     for (const { reference, currentVersion, resource } of chosen) {
       const entry = this.entryFor(command, reference);
       const target = parseReference(reference);

@@ -65,6 +65,24 @@ export function updateIfMatch(
   };
 }
 
+/**
+ * The entry rewritten to create its entity only if the target has none with its identifier
+ * (`POST` with `ifNoneExist`): written where newer content of ours must not be replaced, while
+ * references to the entry's `fullUrl` inside the transaction still resolve (to the match).
+ */
+export function createIfMissing(entry: FhirBundleEntry, tracked: TrackedEntry): FhirBundleEntry {
+  const { id: _id, meta: _meta, ...content } = entry.resource as FhirResource;
+  return {
+    ...entry,
+    resource: content as FhirResource,
+    request: {
+      method: 'POST',
+      url: tracked.entityType,
+      ifNoneExist: `identifier=${encodeURIComponent(tracked.entityId)}`,
+    } as FhirBundleEntryRequest,
+  };
+}
+
 const REFERENCE = /^([A-Z][A-Za-z]{1,63})\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/([A-Za-z0-9\-.]{1,64}))?$/;
 
 export interface ParsedReference {
