@@ -249,7 +249,7 @@ describe('EHR adapter against a FHIR server that fails', () => {
     expect(deadLetters(down)).toEqual([]);
   });
 
-  it('answers a 400 with an OperationOutcome as a failed result, once, without retrying or dead-lettering', async () => {
+  it('answers a 400 with an OperationOutcome as a failed result, once, and dead-letters it with the reason', async () => {
     const id = harness.integrationId('rejects');
     fake.route('/rejects/', (request: SeenRequest) => {
       const bundle = request.body as { entry: Array<{ resource: { identifier: Array<{ value: string }> } }> };
@@ -295,7 +295,17 @@ describe('EHR adapter against a FHIR server that fails', () => {
     expect(record.key).toBe(key);
     expect(record.headers[CE.causationId]).toBe(bad);
     expect(fake.requestsTo('/rejects/')).toHaveLength(2);
-    expect(deadLetters(id)).toEqual([]);
+    // Not left as a silent `failed`: the command waits in the DLQ, with why, to be redriven.
+    const [dead] = await eventually(() => (deadLetters(id).length > 0 ? deadLetters(id) : undefined), {
+      what: 'the dead-lettered command',
+    });
+    expect(deadLetters(id)).toHaveLength(1);
+    expect(dead.headers[CE.id]).toBe(bad);
+    expect(dead.headers['dlq.exception.class']).toBe('PermanentError');
+    expect(dead.headers['dlq.exception.message']).toContain('the FHIR server refused the command');
+    expect(dead.headers['dlq.exception.message']).toContain('issues: required');
+    expect(dead.headers['dlq.exception.message']).not.toContain('JOHN');
+    expect(dead.headers['dlq.attempts']).toBe('1');
     await eventually(() => steps(id, 'ehr-adapter.apply').find((e) => e.status === 'failed'), {
       what: 'the failed step',
     });

@@ -23,12 +23,13 @@ import {
   safeErrorMessage,
 } from '@meridian/kafka';
 import { IntegrationConfigView } from '@meridian/platform';
-import { RetryLaterError } from '@meridian/resilience';
+import { RetryLaterError, TransientError } from '@meridian/resilience';
 import { callScope, EhrClients } from '../clients/ehr-clients';
 import { LifecyclePublisher } from '@meridian/platform';
 import { SOURCE, STEPS } from '../lifecycle/steps';
 import { EhrPullService } from '../pull/ehr-pull.service';
 import { activeFhirIntegration } from './active-integration';
+import { AppliedCommands } from './applied-commands';
 import { conflictingResources, readWith } from './conflict-details';
 import { answersCommand, errorSummary, isIdempotent, transactionReferences } from './transaction-outcome';
 
@@ -37,9 +38,14 @@ import { answersCommand, errorSummary, isIdempotent, transactionReferences } fro
  *
  * Each command is a transaction Bundle for the integration named by `ce_integrationid`, POSTed as
  * one transaction. Its outcome:
- * - applied: a `succeeded` result with the references the server gave;
- * - refused by the server for good (conflict, several matches, a 4xx with an OperationOutcome): a
- *   `failed` result with the error's kind and issue codes; the command is answered, nothing retried;
+ * - applied: a `succeeded` result with the references the server gave, and the command recorded in
+ *   `applied_commands`: seen again, it is answered from there, never written a second time;
+ * - a version it sent `If-Match` with has changed (a conflict): a `failed` result with the server's
+ *   current versions, for the orchestrator to settle;
+ * - a 409 with no such version changed (two transactions creating the same resource at once):
+ *   transient, retried by the runtime (it then finds what the other one created);
+ * - refused by the server for good (several matches, a 4xx with an OperationOutcome): a `failed`
+ *   result with the error's kind and issue codes, and the command dead-lettered with that reason;
  * - the server is unreachable, slow or failing (after the client's own retries): the error
  *   propagates, so the consumer runtime retries the record and then dead-letters it;
  * - the integration's breaker is open (`CircuitOpenError`): the error propagates and the runtime
@@ -58,6 +64,7 @@ export class EhrCommandHandler {
     private readonly clients: EhrClients,
     private readonly lifecycle: LifecyclePublisher,
     private readonly pulls: EhrPullService,
+    private readonly applied: AppliedCommands,
   ) {}
 
   @EventPattern(TOPICS.ehrCommands.name)
@@ -98,6 +105,20 @@ export class EhrCommandHandler {
         event.id,
       );
 
+    // Applied already (by us, or by a replica killed before it committed its offset): answered again,
+    // not written again after what came since.
+    const done = await this.applied.find(event.id);
+    if (done !== null) {
+      await this.answer(event, record.key, config, {
+        outcome: 'succeeded',
+        references: done.references,
+        statusCode: 200,
+      });
+      await step('completed', { durationMs: 0 });
+      this.logger.log({ msg: 'command applied before; answered again', integrationId, commandId: event.id });
+      return;
+    }
+
     await step('processing');
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
@@ -130,6 +151,12 @@ export class EhrCommandHandler {
         } catch (readError) {
           return propagate(readError);
         }
+        // No version we relied on moved: the server refused a write that raced another one (two
+        // transactions creating the same Organization or Patient at once). Tried again, it finds
+        // what the other one created.
+        if (conflicts === undefined || conflicts.length === 0) {
+          return propagate(new CreationRaceError(`${error.message}; no If-Match version changed`));
+        }
       }
       const durationMs = elapsed();
       const summary = errorSummary(error, error.message, false);
@@ -148,10 +175,14 @@ export class EhrCommandHandler {
         error: error.message,
         conflicts: conflicts?.length,
       });
-      return;
+      // A conflict is the orchestrator's to settle. Any other refusal will not change by itself: the
+      // command goes to the DLQ with the reason, to be seen and redriven once the cause is fixed.
+      if (conflicts !== undefined) return;
+      throw new PermanentError(`the FHIR server refused the command: ${error.message}`);
     }
     const durationMs = elapsed();
     const references = transactionReferences(response);
+    await this.applied.record(event.id, integrationId, references);
     await this.answer(event, record.key, config, {
       outcome: 'succeeded',
       references,
@@ -190,4 +221,9 @@ export class EhrCommandHandler {
       },
     ]);
   }
+}
+
+/** A 409 from a creation race: transient (retried by the runtime, then dead-lettered with this reason). */
+export class CreationRaceError extends TransientError {
+  override readonly name = 'CreationRaceError';
 }

@@ -19,20 +19,21 @@ interface Resource {
 }
 
 /** A synthetic admission: one patient (MRN) and one visit (VN) under the facility GOODHEALTH. */
-function admission(mrn: string, visit: string): string {
+function admission(mrn: string, visit: string, facility = 'GOODHEALTH'): string {
   return [
-    `MSH|^~\\&|ADT1|GOODHEALTH|MERIDIAN|MERIDIAN|20260101120000||ADT^A01^ADT_A01|${randomUUID().slice(0, 20)}|P|2.5.1`,
+    `MSH|^~\\&|ADT1|${facility}|MERIDIAN|MERIDIAN|20260101120000||ADT^A01^ADT_A01|${randomUUID().slice(0, 20)}|P|2.5.1`,
     'EVN|A01|20260101120000',
-    `PID|1||${mrn}^^^GOODHEALTH^MR||TESTPATIENT^ALEX||19800101|F`,
-    `PV1|1|I|W^101^1^GOODHEALTH||||||||||||||||${visit}^^^GOODHEALTH^VN|||||||||||||||||||||||||20260101113000`,
+    `PID|1||${mrn}^^^${facility}^MR||TESTPATIENT^ALEX||19800101|F`,
+    `PV1|1|I|W^101^1^${facility}||||||||||||||||${visit}^^^${facility}^VN|||||||||||||||||||||||||20260101113000`,
+    `ROL|1|AD|AT|1234^ATTEND^ANNE^^^^^^${facility}`,
   ].join('\r');
 }
 
-function admissionBundle(system: string, mrn: string, visit: string): object {
-  const parsed = parseHl7(admission(mrn, visit));
+function admissionBundle(system: string, mrn: string, visit: string, facility = 'GOODHEALTH'): object {
+  const parsed = parseHl7(admission(mrn, visit, facility));
   if (!parsed.ok) throw new Error(`the test message does not parse: ${parsed.error.reason}`);
   const converted = convertHl7ToFhir(parsed.message, {
-    identifierSystems: { GOODHEALTH: system },
+    identifierSystems: { [facility]: system },
     validate: validateFhirResource,
   });
   if (!converted.ok) throw new Error(`the test message does not convert: ${converted.error.reason}`);
@@ -224,5 +225,72 @@ describe('EHR adapter against a real FHIR server', () => {
     ]);
     const [current] = await search('Patient', system, value);
     expect(current).toMatchObject({ gender: 'male', meta: { versionId: '2' } });
+  });
+  it('applies the first admissions of a new facility side by side, though they create the same resources', async () => {
+    const id = harness.integrationId('hapi-race');
+    await harness.publishConfig(fhirIntegration(id, { endpoint: base }));
+    await harness.awaitConfig(id, 1);
+    // A facility the server has never seen: its Location and Organization do not exist yet, and
+    // every one of these transactions creates them.
+    const facility = `FAC${randomUUID().slice(0, 8).toUpperCase()}`;
+    const system = uniqueIdentifierSystem('ehr-adapter-race');
+    const mrns = Array.from({ length: 12 }, (_, i) => `MRN-${i}-${randomUUID().slice(0, 6)}`);
+    const commands = await Promise.all(
+      mrns.map((mrn) =>
+        harness.publishCommand({
+          integrationId: id,
+          key: `${id}|Patient/${system}|${mrn}`,
+          bundle: admissionBundle(system, mrn, `V-${mrn}`, facility),
+        }),
+      ),
+    );
+    const answers = await eventually(
+      () => {
+        const byId = new Map(results(id).map((r) => [r.commandId, r]));
+        return commands.every((c) => byId.has(c)) ? commands.map((c) => byId.get(c)!) : undefined;
+      },
+      { what: 'every admission answered', timeoutMs: 90_000 },
+    );
+    expect(answers.map((a) => a.outcome)).toEqual(commands.map(() => 'succeeded'));
+    for (const mrn of mrns) expect(await search('Patient', system, mrn)).toHaveLength(1);
+    expect(harness.about(`${TOPICS.ehrCommands.name}.dlq`, id)).toEqual([]);
+  });
+
+  it('answers a command it applied before from its record, never writing it again after newer ones', async () => {
+    const id = harness.integrationId('hapi-replay');
+    await harness.publishConfig(fhirIntegration(id, { endpoint: base }));
+    await harness.awaitConfig(id, 1);
+    const system = uniqueIdentifierSystem('ehr-adapter-replay');
+    const value = `MRN-${randomUUID().slice(0, 8)}`;
+    const key = `${id}|Patient/${system}|${value}`;
+    const write = (gender: string) => ({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: `urn:uuid:${randomUUID()}`,
+          resource: { resourceType: 'Patient', identifier: [{ system, value }], gender },
+          request: { method: 'PUT', url: `Patient?identifier=${encodeURIComponent(`${system}|${value}`)}` },
+        },
+      ],
+    });
+    const older = await harness.publishCommand({ integrationId: id, key, bundle: write('female') });
+    const newer = await harness.publishCommand({ integrationId: id, key, bundle: write('male') });
+    // The older command again, as a replica taking over a killed one's partition reads it.
+    await harness.publishCommand({ integrationId: id, key, bundle: write('female'), id: older });
+    await eventually(
+      () => (results(id).filter((r) => r.commandId === older).length === 2 ? true : undefined),
+      { what: 'the replay answered', timeoutMs: 60_000 },
+    );
+    const answers = results(id).filter((r) => r.commandId === older);
+    expect(answers.map((a) => a.outcome)).toEqual(['succeeded', 'succeeded']);
+    expect(answers[1].references).toEqual(answers[0].references);
+    expect(results(id).find((r) => r.commandId === newer)?.outcome).toBe('succeeded');
+    const [patient] = await search('Patient', system, value);
+    expect(patient).toMatchObject({ gender: 'male', meta: { versionId: '2' } });
+    const history = (await (
+      await fetch(`${base}/Patient/${patient.id}/_history`, { headers: { accept: 'application/fhir+json' } })
+    ).json()) as { total?: number; entry?: unknown[] };
+    expect(history.entry).toHaveLength(2);
   });
 });
