@@ -1,5 +1,11 @@
 import type { FhirBundlePayload } from '@meridian/contracts';
-import { parseReference, referencesOf, trackedEntries, updateIfMatch } from './tracked-entries';
+import {
+  createIfMissing,
+  parseReference,
+  referencesOf,
+  trackedEntries,
+  updateIfMatch,
+} from './tracked-entries';
 
 const bundle: FhirBundlePayload = {
   resourceType: 'Bundle',
@@ -59,6 +65,18 @@ describe('updateIfMatch', () => {
       fullUrl: 'urn:uuid:p',
       resource: { resourceType: 'Patient', id: '42', identifier: [{ system: 'urn:mrn', value: 'M 1' }] },
       request: { method: 'PUT', url: 'Patient/42', ifMatch: 'W/"3"' },
+    });
+  });
+});
+
+describe('createIfMissing', () => {
+  it('creates the entity only if none has its identifier, keeping the fullUrl', () => {
+    const [patient] = trackedEntries(bundle);
+    const entry = { ...bundle.entry[1], resource: { ...bundle.entry[1].resource!, id: '7', meta: {} } };
+    expect(createIfMissing(entry, patient)).toEqual({
+      fullUrl: 'urn:uuid:p',
+      resource: { resourceType: 'Patient', identifier: [{ system: 'urn:mrn', value: 'M 1' }] },
+      request: { method: 'POST', url: 'Patient', ifNoneExist: 'identifier=urn%3Amrn%7CM%201' },
     });
   });
 });
