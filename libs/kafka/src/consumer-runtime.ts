@@ -24,6 +24,7 @@ import {
   type RetryPolicy,
 } from '@meridian/resilience';
 import type { EventProducer } from './event-producer';
+import { HeartbeatTimer } from './heartbeat-timer';
 import type { KafkaMetrics } from './kafka-metrics';
 
 /** What a handler knows about the record it is given. */
@@ -59,9 +60,14 @@ export interface ConsumerRuntimeOptions {
   handlers: ReadonlyMap<string, EventHandler>;
   retry?: RetryPolicy;
   metrics?: KafkaMetrics;
+  /** How long the group waits for a member that stopped heartbeating (killed) before handing its partitions over. */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
-  /** How long a fetch waits for records (kafkajs maxWaitTimeInMs, default 5 s); also how soon a held partition is fetched again. */
+  /**
+   * How long a fetch waits for records (kafkajs maxWaitTimeInMs, default 1 s); also how soon a held
+   * partition is fetched again, and, as an idle member heartbeats after each fetch, how long it may
+   * take to hear of a rebalance.
+   */
   maxWaitTimeMs?: number;
   /** Partitions processed at once; records of one partition are always processed in order. */
   partitionsConsumedConcurrently?: number;
@@ -74,6 +80,21 @@ type FailedOutcome = { ok: false; stage: DlqStage; error: unknown; attempts: num
 type Outcome = { ok: true; skipped?: boolean } | FailedOutcome;
 
 const HEARTBEAT_SLICE_MS = 1_000;
+
+/**
+ * A member killed without leaving its group (SIGKILL, OOM) holds its partitions until this passes
+ * without a heartbeat, and a member started meanwhile waits as long to be let in. 10 s: a few
+ * seconds of stall, yet ten heartbeats of slack for a busy event loop (the broker's floor,
+ * group.min.session.timeout.ms, is 6 s). See README.md.
+ */
+export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+/** Under a third of the session timeout (Kafka's rule), so a lost heartbeat or two is no eviction. */
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
+/**
+ * An idle member heartbeats after each empty fetch, and a heartbeat sent meanwhile waits behind the
+ * fetch on the broker's connection: a fetch waits about one heartbeat interval, not kafkajs's 5 s.
+ */
+const DEFAULT_MAX_WAIT_TIME_MS = 1_000;
 
 /**
  * Runs a consumer group over registered handlers with the platform's delivery rules:
@@ -90,7 +111,10 @@ export class ConsumerRuntime {
   protected state: ConsumerState = 'idle';
   /** Registry entries of the subscribed topics, looked up once rather than per record. */
   private readonly definitions: Map<string, TopicDefinition | undefined>;
-  private joined = false;
+  /** Let into the group (GROUP_JOIN) and not crashed since. */
+  private inGroup = false;
+  /** Crashed; kafkajs restarts it (not ready until it is back in its group). */
+  private restarting = false;
   /**
    * Records whose outcome is known but whose DLQ write failed: when kafkajs hands the batch back,
    * they go straight to the DLQ again instead of running the handler (and its side effects) twice.
@@ -105,9 +129,9 @@ export class ConsumerRuntime {
     this.definitions = new Map(this.topics.map((topic) => [topic, topicDefinitionByName(topic)]));
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
-      maxWaitTimeInMs: options.maxWaitTimeMs ?? 5_000,
+      sessionTimeout: options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+      heartbeatInterval: this.heartbeatIntervalMs,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? DEFAULT_MAX_WAIT_TIME_MS,
       allowAutoTopicCreation: false,
       // kafkajs restarts a crashed consumer on a timer that a disconnect racing the crash (or the
       // restart's own reconnect) does not cancel: once stopping, a crash ends it for good, and a
@@ -116,17 +140,20 @@ export class ConsumerRuntime {
     });
     const { GROUP_JOIN, CRASH, STOP } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, () => {
-      this.joined = true;
+      this.inGroup = true;
+      this.restarting = false;
       if (this.stopRequested) void this.consumer.disconnect().catch(() => undefined);
     });
     this.consumer.on(CRASH, ({ payload }) => {
-      this.joined = false;
-      // restart=true: kafkajs rejoins by itself; false: the consumer is gone and readiness must say so.
-      if (!payload.restart) this.state = 'crashed';
+      this.inGroup = false;
+      // restart=true: kafkajs rejoins by itself; false: the consumer is gone and readiness must say so
+      // (unless it is stopping: then it is gone on purpose).
+      this.restarting = payload.restart;
+      if (!payload.restart && !this.stopRequested) this.state = 'crashed';
       this.logger.error(`consumer crashed (${errorClassName(payload.error)}), restart=${payload.restart}`);
     });
     this.consumer.on(STOP, () => {
-      this.joined = false;
+      this.inGroup = false;
     });
   }
 
@@ -138,25 +165,53 @@ export class ConsumerRuntime {
     return [...this.options.handlers.keys()];
   }
 
-  /** Ready = in its group and not crashed. */
+  /**
+   * Ready = connected, subscribed and running, and not crashed: in its group or waiting to be let
+   * in. Being let in is not required: after a member of the group was killed, the group lets a new
+   * member in only once the killed one's session expired, and the service is fine meanwhile (the
+   * partitions are the group's to hand out). A crash makes it unready until it is back in its group.
+   */
   get isReady(): boolean {
-    return this.state === 'running' && this.joined;
+    return this.state === 'running' && !this.restarting;
+  }
+
+  /** In its group: the group let it in (GROUP_JOIN) and it has not crashed or stopped since. */
+  get joined(): boolean {
+    return this.inGroup;
+  }
+
+  /** For readiness details: `in-group`, `joining` (running, not let in yet), `restarting` (crashed, kafkajs restarts it) or the state. */
+  get membership(): string {
+    if (this.state !== 'running') return this.state;
+    if (this.restarting) return 'restarting';
+    return this.inGroup ? 'in-group' : 'joining';
   }
 
   get status(): ConsumerState {
     return this.state;
   }
 
+  /**
+   * Connects, subscribes and starts consuming. Resolves without waiting to be let into the group
+   * (`joined` says when): kafkajs's `run()` resolves only then, which after a member was killed
+   * takes up to its session timeout.
+   */
   async start(): Promise<void> {
     this.state = 'starting';
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: (payload) => this.processBatch(payload),
-    });
+    // kafkajs handles the join's failures itself (CRASH, restart); run() rejects only if misused.
+    this.consumer
+      .run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+        eachBatch: (payload) => this.processBatch(payload),
+      })
+      .catch((error: unknown) => {
+        if (!this.stopRequested) this.state = 'crashed';
+        this.logger.error(`consumer failed to run (${errorClassName(error)}): ${safeErrorMessage(error)}`);
+      });
     this.state = 'running';
   }
 
@@ -182,15 +237,21 @@ export class ConsumerRuntime {
     try {
       for (const message of batch.messages) {
         if (!isRunning() || isStale() || this.state === 'stopping') break;
+        const beats = this.heartbeatWhileInHand(heartbeat, `${topic}[${partition}]@${message.offset} is`);
         try {
           await this.processRecord(topic, partition, message, heartbeat);
         } catch (error) {
           if (!(error instanceof HoldPartition)) throw error;
           this.hold(topic, partition, message.offset, error.delayMs);
           break;
+        } finally {
+          beats.stop();
         }
         resolveOffset(message.offset);
         lastDone = message.offset;
+        // The group changed while the record was in hand: its outcome stands (committed below, while
+        // the group still accepts this generation's commits), and the batch is left so kafkajs rejoins.
+        if (beats.membershipLost !== undefined) throw beats.membershipLost;
         await heartbeat();
       }
     } finally {
@@ -204,6 +265,31 @@ export class ConsumerRuntime {
         });
       }
     }
+  }
+
+  /**
+   * Heartbeats every heartbeat interval until `stop()`: kafkajs heartbeats only when asked, and a
+   * handler may await one call (a slow FHIR server) for longer than the session timeout. A failed
+   * heartbeat never fails the record; the first that says the member must rejoin is kept in
+   * `membershipLost` for the caller to act on once the record settled. It goes on through a
+   * rebalance (heartbeats keep the member in the group until it rejoins, up to kafkajs's rebalance
+   * timeout of 60 s); with `untilGone` it ends once the member is out of the group.
+   */
+  protected heartbeatWhileInHand(
+    heartbeat: () => Promise<void>,
+    what: string,
+    untilGone = true,
+  ): HeartbeatTimer {
+    return new HeartbeatTimer(
+      heartbeat,
+      this.heartbeatIntervalMs,
+      (error) => this.logger.debug(`heartbeat while ${what} in hand failed: ${safeErrorMessage(error)}`),
+      untilGone,
+    );
+  }
+
+  protected get heartbeatIntervalMs(): number {
+    return this.options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
   }
 
   /**

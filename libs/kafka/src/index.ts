@@ -1,6 +1,7 @@
 export { registerConsumerLag, type LagSource } from './consumer-lag';
 export {
   ConsumerRuntime,
+  DEFAULT_SESSION_TIMEOUT_MS,
   type ConsumerRuntimeOptions,
   type ConsumerState,
   type EventContext,

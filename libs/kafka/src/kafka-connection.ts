@@ -45,12 +45,14 @@ export class KafkaConnection {
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
   }
 
-  /** Ready = broker answers on the existing admin connection, producer connected, every consumer in its group. */
+  /**
+   * Ready = broker answers on the existing admin connection, producer connected, every consumer
+   * running and not crashed (in its group, or waiting to be let in: `ConsumerRuntime.isReady`).
+   * Each consumer's detail: `in-group`, `joining`, `restarting`, or its state.
+   */
   async status(): Promise<KafkaStatus> {
     const reachable = await this.probeBroker();
-    const consumers = Object.fromEntries(
-      this.consumerRuntimes().map((c) => [c.groupId, c.isReady ? 'in-group' : c.status]),
-    );
+    const consumers = Object.fromEntries(this.consumerRuntimes().map((c) => [c.groupId, c.membership]));
     const consumersReady = this.consumerRuntimes().every((c) => c.isReady);
     return {
       broker: reachable ? 'reachable' : 'unreachable',

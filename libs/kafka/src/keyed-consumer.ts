@@ -2,6 +2,7 @@ import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { safeErrorMessage } from '@meridian/resilience';
 import { ConsumerRuntime, HoldPartition, type ConsumerRuntimeOptions } from './consumer-runtime';
+import type { HeartbeatTimer } from './heartbeat-timer';
 
 /**
  * When a record may be processed (RFC 3339); absent = now. Written by whoever re-produces a record
@@ -49,6 +50,11 @@ export class KeyedConsumer extends ConsumerRuntime {
   /** `topic|partition|key` → the tail of that key's chain of records. */
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly maxInFlight: number;
+  /** Records handed out and not finished (queued behind their key or running). */
+  private inHand = 0;
+  /** Runs while any record is in hand, with the latest batch's heartbeat. */
+  private beats?: HeartbeatTimer;
+  private heartbeat: () => Promise<void> = async () => undefined;
 
   constructor(private readonly keyed: KeyedConsumerOptions) {
     super(keyed);
@@ -72,9 +78,36 @@ export class KeyedConsumer extends ConsumerRuntime {
       await Promise.allSettled([...this.partitions.entries()].map(([id, state]) => this.commit(id, state)));
     }
     await super.stop();
+    // Records the drain timeout left in hand heartbeat no more: the member has left.
+    this.beats?.stop();
   }
 
-  protected override async processBatch({ batch, resolveOffset, isRunning, isStale }: EachBatchPayload) {
+  /**
+   * A record was handed out: while any is in hand, heartbeat every heartbeat interval. The fetch
+   * loop heartbeats too, but only between fetches; this timer never stops for a failed heartbeat
+   * (the fetch loop rejoins, and the records in hand go on).
+   */
+  private holdRecord(heartbeat: () => Promise<void>): void {
+    this.heartbeat = heartbeat;
+    if (this.inHand++ === 0) {
+      this.beats = this.heartbeatWhileInHand(() => this.heartbeat(), 'records are', false);
+    }
+  }
+
+  private releaseRecord(): void {
+    if (--this.inHand === 0) {
+      this.beats?.stop();
+      this.beats = undefined;
+    }
+  }
+
+  protected override async processBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload) {
     const { topic, partition } = batch;
     const id = `${topic}|${partition}`;
     const state = this.stateOf(id, batch.messages[0]?.offset);
@@ -97,7 +130,7 @@ export class KeyedConsumer extends ConsumerRuntime {
       }
       state.next = offset + 1n;
       state.inFlight.add(offset);
-      this.enqueue(topic, partition, message, state, id);
+      this.enqueue(topic, partition, message, state, id, heartbeat);
       resolveOffset(message.offset);
     }
   }
@@ -118,17 +151,23 @@ export class KeyedConsumer extends ConsumerRuntime {
     message: KafkaMessage,
     state: PartitionState,
     id: string,
+    heartbeat: () => Promise<void>,
   ): void {
     const lane = `${id}|${message.key?.toString('utf8') ?? ''}`;
     const previous = this.lanes.get(lane) ?? Promise.resolve();
+    this.holdRecord(heartbeat);
     const run = previous.then(async () => {
-      await this.runRecord(topic, partition, message);
-      state.inFlight.delete(BigInt(message.offset));
-      if (state.backpressured && state.inFlight.size <= this.maxInFlight / 2) {
-        state.backpressured = false;
-        if (this.state === 'running') this.consumer.resume([{ topic, partitions: [partition] }]);
+      try {
+        await this.runRecord(topic, partition, message);
+        state.inFlight.delete(BigInt(message.offset));
+        if (state.backpressured && state.inFlight.size <= this.maxInFlight / 2) {
+          state.backpressured = false;
+          if (this.state === 'running') this.consumer.resume([{ topic, partitions: [partition] }]);
+        }
+        this.commit(id, state).catch(() => undefined);
+      } finally {
+        this.releaseRecord();
       }
-      this.commit(id, state).catch(() => undefined);
     });
     this.lanes.set(lane, run);
     void run.finally(() => {
@@ -136,7 +175,11 @@ export class KeyedConsumer extends ConsumerRuntime {
     });
   }
 
-  /** Never rejects: a record whose processing throws is tried again until it settles or the consumer stops. */
+  /**
+   * Never rejects: a record whose processing throws is tried again until it settles or the consumer
+   * stops. Its handler's `context.heartbeat()` does nothing: the record is not the batch's to leave
+   * (the heartbeat timer and the fetch loop keep the membership).
+   */
   private async runRecord(topic: string, partition: number, message: KafkaMessage): Promise<void> {
     const noHeartbeat = async (): Promise<void> => undefined;
     for (;;) {

@@ -9,9 +9,15 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { createCloudEvent, DLQ_HEADERS, dlqTopicName, type CloudEvent } from '@meridian/contracts';
 import { EventProducer, KafkaEventContext, PermanentError, TransientError } from '@meridian/kafka';
 import { collectRecords, createTopics, eventually, testKafka, uniqueName } from '@meridian/testing';
+import { AssignerProtocol } from 'kafkajs';
 import { startService } from './bootstrap';
 
 const TOPIC = uniqueName('test.platform');
+
+interface ReadyBody {
+  status: string;
+  info: { kafka: { status: string; consumers: Record<string, string> }; database: { status: string } };
+}
 const handled: { n: number; attempt: number }[] = [];
 
 @Controller()
@@ -59,23 +65,27 @@ describe('a service started by the platform (Nest handlers on the consumer runti
     url = await app.getUrl();
   });
 
-  afterAll(() => app?.close());
+  let closed = false;
+  afterAll(() => (closed ? undefined : app?.close()));
 
-  it('is ready once its consumer joined, and reports Kafka and the database', async () => {
-    const body = await eventually(
-      async () => {
-        const response = await fetch(`${url.replace('[::1]', '127.0.0.1')}/health/ready`);
-        return response.status === 200 ? response.json() : undefined;
-      },
-      { what: 'readiness' },
-    );
+  it('is ready once its consumer runs, reports Kafka and the database, and says when the group let it in', async () => {
+    const ready = async () => {
+      const response = await fetch(`${url.replace('[::1]', '127.0.0.1')}/health/ready`);
+      return response.status === 200 ? ((await response.json()) as ReadyBody) : undefined;
+    };
+    const body = await eventually(ready, { what: 'readiness' });
     expect(body).toMatchObject({
       status: 'ok',
-      info: {
-        kafka: { status: 'up', consumers: { 'meridian.orchestrator': 'in-group' } },
-        database: { status: 'up' },
-      },
+      info: { kafka: { status: 'up' }, database: { status: 'up' } },
     });
+    // Readiness does not wait for the group to let the consumer in (after a member was killed, that
+    // takes its session timeout); the consumer's detail says which it is.
+    expect(['joining', 'in-group']).toContain(body.info.kafka.consumers['meridian.orchestrator']);
+    await eventually(
+      async () =>
+        (await ready())?.info.kafka.consumers['meridian.orchestrator'] === 'in-group' ? true : undefined,
+      { what: 'the consumer in its group' },
+    );
   });
 
   it('runs lifecycle hooks once, although HTTP and the Kafka transport both start', () => {
@@ -103,5 +113,28 @@ describe('a service started by the platform (Nest handlers on the consumer runti
       { n: 2, attempt: 2 },
       { n: 3, attempt: 1 },
     ]);
+  });
+
+  it('leaves its consumer group when it closes (what SIGTERM runs), so its partitions move at once', async () => {
+    const admin = testKafka().admin();
+    await admin.connect();
+    try {
+      // Members of the service's group that read this suite's topic (other suites share the group name).
+      const ours = async () => {
+        const { groups } = await admin.describeGroups(['meridian.orchestrator']);
+        return groups[0].members.filter((member) =>
+          AssignerProtocol.MemberMetadata.decode(member.memberMetadata)?.topics.includes(TOPIC),
+        ).length;
+      };
+      await eventually(async () => ((await ours()) === 1 ? true : undefined), {
+        what: 'the consumer in its group',
+      });
+      await app.close();
+      closed = true;
+      // Gone as soon as close returns: it said LeaveGroup rather than letting its session expire.
+      expect(await ours()).toBe(0);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });
