@@ -7,7 +7,7 @@ import {
   testKafka,
   uniqueName,
 } from '@meridian/testing';
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -16,6 +16,11 @@ import { PermanentError, RetryLaterError, TransientError } from '@meridian/resil
 import { createKafkaClient } from './kafka-client';
 import { EventProducer } from './event-producer';
 import { kafkaMetrics } from './kafka-metrics';
+
+function numberFromEnv(name: string): number | undefined {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : Number(value);
+}
 
 const FAST_RETRY = {
   maxAttempts: 4,
@@ -30,6 +35,7 @@ describe('ConsumerRuntime (real broker)', () => {
   let admin: Admin;
   let producer: EventProducer;
   const runtimes: ConsumerRuntime[] = [];
+  const children: ChildProcess[] = [];
 
   beforeAll(async () => {
     kafka = testKafka();
@@ -40,6 +46,7 @@ describe('ConsumerRuntime (real broker)', () => {
   });
 
   afterEach(async () => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
     await Promise.all(runtimes.splice(0).map((runtime) => runtime.stop()));
   });
 
@@ -77,6 +84,43 @@ describe('ConsumerRuntime (real broker)', () => {
   async function endOffset(topic: string): Promise<number> {
     const offsets = await admin.fetchTopicOffsets(topic);
     return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+  }
+
+  interface FinishedRecord {
+    partition: number;
+    offset: string;
+    n?: number;
+    at: number;
+  }
+
+  interface ForkedConsumer {
+    process: ChildProcess;
+    /** Records the child finished, as it reported them. */
+    finished: FinishedRecord[];
+    exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  }
+
+  /** The crash fixture (a ConsumerRuntime in a child process, to SIGKILL) in `groupId`. */
+  function forkCrashConsumer(topic: string, groupId: string, env: Record<string, string>): ForkedConsumer {
+    const child = fork(path.join(__dirname, '../test-fixtures/crash-consumer.ts'), {
+      execArgv: ['-r', '@swc-node/register'],
+      env: {
+        ...process.env,
+        ...env,
+        TOPIC: topic,
+        GROUP: groupId,
+        SWC_NODE_PROJECT: path.resolve(__dirname, '../../../tsconfig.json'),
+      },
+    });
+    children.push(child);
+    const finished: FinishedRecord[] = [];
+    child.on('message', (message: Omit<FinishedRecord, 'at'>) => {
+      if (message.offset !== undefined) finished.push({ ...message, at: Date.now() });
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    return { process: child, finished, exited };
   }
 
   it('sends a permanently failing record to the DLQ once, with its original bytes and every header', async () => {
@@ -292,6 +336,49 @@ describe('ConsumerRuntime (real broker)', () => {
     await dlqProducer.disconnect();
   });
 
+  it('keeps its membership through a handler call longer than the session, and through a rebalance meanwhile', async () => {
+    const topic = await topicWithDlq();
+    const groupId = uniqueName('test-group');
+    await producer.publish(topic, [
+      { key: 'k', event: event(0) },
+      { key: 'k', event: event(1) },
+    ]);
+    const calls: number[] = [];
+    let slowStarted = false;
+    // One await of 9 s without calling context.heartbeat() (a slow FHIR call), with a 6 s session.
+    const runtime = start(
+      topic,
+      async (received) => {
+        const { n } = received.data as { n: number };
+        calls.push(n);
+        if (n === 0) {
+          slowStarted = true;
+          await new Promise((resolve) => setTimeout(resolve, 9_000));
+        }
+      },
+      groupId,
+    );
+    await runtime.start();
+    await eventually(() => (slowStarted ? true : undefined), { what: 'the slow call to begin' });
+    // A second member asks in while the call is in hand: the group waits for the first to rejoin.
+    const second = start(
+      topic,
+      async (received) => void calls.push((received.data as { n: number }).n),
+      groupId,
+    );
+    await second.start();
+
+    await eventually(
+      async () => ((await committedOffsets(admin, groupId, topic))[0] === '2' ? true : undefined),
+      { what: 'both records committed' },
+    );
+    await eventually(() => (runtime.joined && second.joined ? true : undefined), {
+      what: 'both members in the group',
+    });
+    // Not evicted mid-call: no other member took the record over and ran it again.
+    expect(calls).toEqual([0, 1]);
+  });
+
   it('loses nothing when a consumer is killed before committing', async () => {
     const topic = await topicWithDlq();
     const groupId = uniqueName('test-group');
@@ -300,27 +387,17 @@ describe('ConsumerRuntime (real broker)', () => {
       Array.from({ length: 20 }, (_, i) => ({ key: 'k', event: event(i) })),
     );
 
-    const child = fork(path.join(__dirname, '../test-fixtures/crash-consumer.ts'), {
-      execArgv: ['-r', '@swc-node/register'],
-      env: {
-        ...process.env,
-        TOPIC: topic,
-        GROUP: groupId,
-        SWC_NODE_PROJECT: path.resolve(__dirname, '../../../tsconfig.json'),
-      },
+    // The broker's shortest session: the member started below joins once the killed one expired.
+    const child = forkCrashConsumer(topic, groupId, {
+      FIXTURE_SESSION_TIMEOUT_MS: '6000',
+      FIXTURE_HEARTBEAT_INTERVAL_MS: '500',
     });
-    const killedAfter: string[] = [];
-    await new Promise<void>((resolve, reject) => {
-      child.on('message', (message: { offset?: string }) => {
-        if (message.offset === undefined) return;
-        killedAfter.push(message.offset);
-        if (killedAfter.length === 5) {
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-      child.on('exit', (code, signal) => signal === 'SIGKILL' || reject(new Error(`fixture exited ${code}`)));
+    await eventually(() => (child.finished.length >= 5 ? true : undefined), {
+      timeoutMs: 60_000,
+      what: 'the child to finish five records',
     });
+    child.process.kill('SIGKILL');
+    expect(await child.exited).toEqual({ code: null, signal: 'SIGKILL' });
     const committed = (await committedOffsets(admin, groupId, topic))[0];
 
     const resumed: number[] = [];
@@ -337,4 +414,141 @@ describe('ConsumerRuntime (real broker)', () => {
     // Everything the killed member handled but did not commit is handled again: at-least-once.
     expect(firstResumed).toBeLessThan(5);
   });
+
+  it("hands a killed member's partitions over after its session, and a member started meanwhile is ready while the group waits", async () => {
+    // Both members run with the runtime's defaults, unless REBALANCE_SESSION_TIMEOUT_MS and
+    // REBALANCE_HEARTBEAT_INTERVAL_MS say otherwise (30000 and 3000 measure the former defaults).
+    const sessionTimeoutMs = numberFromEnv('REBALANCE_SESSION_TIMEOUT_MS');
+    const heartbeatIntervalMs = numberFromEnv('REBALANCE_HEARTBEAT_INTERVAL_MS');
+    const fixtureEnv = {
+      FIXTURE_SESSION_TIMEOUT_MS: sessionTimeoutMs?.toString() ?? '',
+      FIXTURE_HEARTBEAT_INTERVAL_MS: heartbeatIntervalMs?.toString() ?? '',
+    };
+    const partitions = 6;
+    const topic = uniqueName('test.runtime.rebalance');
+    await createTopics(admin, [topic, dlqTopicName(topic)], partitions);
+    const groupId = uniqueName('test-group');
+    const handled: FinishedRecord[] = [];
+    const member = (): ConsumerRuntime => {
+      const runtime = new ConsumerRuntime({
+        kafka,
+        producer,
+        groupId,
+        handlers: new Map([
+          [
+            topic,
+            async (received, context) =>
+              void handled.push({
+                partition: context.partition,
+                offset: context.offset,
+                n: (received.data as { n: number }).n,
+                at: Date.now(),
+              }),
+          ],
+        ]),
+        sessionTimeoutMs,
+        heartbeatIntervalMs,
+      });
+      runtimes.push(runtime);
+      return runtime;
+    };
+    /** The partitions a child member finished records of, once it has taken its share among `members`. */
+    const shareOf = (child: ForkedConsumer, members: number) =>
+      eventually(
+        () => {
+          const owned = new Set(child.finished.map((record) => record.partition));
+          return child.finished.length >= 20 && owned.size >= partitions / members ? owned : undefined;
+        },
+        { timeoutMs: 90_000, what: 'the child member to consume its share of the partitions' },
+      );
+    /** Time from `killedAt` until a record of `owned` is finished by a member still alive. */
+    const takeOver = async (killedAt: number, owned: Set<number>) => {
+      const first = await eventually(
+        () => handled.find((record) => record.at >= killedAt && owned.has(record.partition)),
+        { timeoutMs: 90_000, intervalMs: 20, what: "the killed member's partitions to be consumed again" },
+      );
+      return first.at - killedAt;
+    };
+
+    // A steady stream over every partition, one record every 40 ms.
+    let sent = 0;
+    let streaming = true;
+    const stream = (async () => {
+      while (streaming) {
+        const n = sent;
+        await producer.sendRaw(topic, [
+          { key: `k${n % partitions}`, partition: n % partitions, ...encodeCloudEvent(event(n)) },
+        ]);
+        sent++;
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+    })();
+    try {
+      await member().start();
+      const first = forkCrashConsumer(topic, groupId, fixtureEnv);
+      const firstOwned = await shareOf(first, 2);
+      const firstKilledAt = Date.now();
+      first.process.kill('SIGKILL');
+      expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+      const pauseAfterKill = await takeOver(firstKilledAt, firstOwned);
+
+      // A second child takes its share from the survivor; it is killed and a member started at once.
+      const second = forkCrashConsumer(topic, groupId, fixtureEnv);
+      const secondOwned = await shareOf(second, 2);
+      const secondKilledAt = Date.now();
+      second.process.kill('SIGKILL');
+      expect(await second.exited).toEqual({ code: null, signal: 'SIGKILL' });
+      const restarted = member();
+      const startedAt = Date.now();
+      await restarted.start();
+      const startMs = Date.now() - startedAt;
+      const readyOnStart = restarted.isReady;
+      const joinedOnStart = restarted.joined;
+      await eventually(() => (restarted.joined ? true : undefined), {
+        timeoutMs: 90_000,
+        intervalMs: 20,
+        what: 'the restarted member to join',
+      });
+      const joinMs = Date.now() - startedAt;
+      const pauseAfterRestart = await takeOver(secondKilledAt, secondOwned);
+
+      // A third child is stopped as a service is (SIGTERM): it leaves the group, no session to wait out.
+      const third = forkCrashConsumer(topic, groupId, fixtureEnv);
+      const thirdOwned = await shareOf(third, 3);
+      const thirdStoppedAt = Date.now();
+      third.process.kill('SIGTERM');
+      expect(await third.exited).toEqual({ code: 0, signal: null });
+      const pauseAfterStop = await takeOver(thirdStoppedAt, thirdOwned);
+
+      streaming = false;
+      await stream;
+      console.log(
+        `[rebalance] session ${sessionTimeoutMs ?? 'default'} ms, heartbeat ${heartbeatIntervalMs ?? 'default'} ms: ` +
+          `partitions of a SIGKILLed member consumed again after ${pauseAfterKill} ms; ` +
+          `with a member started right after the kill: ${pauseAfterRestart} ms; that member's start() ` +
+          `took ${startMs} ms (ready: ${readyOnStart}, joined: ${joinedOnStart}), it joined after ${joinMs} ms; ` +
+          `partitions of a member stopped by SIGTERM consumed again after ${pauseAfterStop} ms`,
+      );
+
+      // Ready while the group still waits for the killed member's session (seconds after the kill;
+      // start() takes a fraction of a second): readiness does not wait for the stall.
+      expect({ readyOnStart, joinedOnStart }).toEqual({ readyOnStart: true, joinedOnStart: false });
+      const ends = await admin.fetchTopicOffsets(topic);
+      await eventually(
+        async () => {
+          const committed = await committedOffsets(admin, groupId, topic);
+          return ends.every((end) => committed[end.partition] === end.high) ? true : undefined;
+        },
+        { what: 'every partition committed to its end' },
+      );
+      // At least once: every record was finished by some member, the killed ones included.
+      const finished = new Set(
+        [...handled, ...first.finished, ...second.finished, ...third.finished].map((record) => record.n),
+      );
+      expect(Array.from({ length: sent }, (_, n) => n).filter((n) => !finished.has(n))).toEqual([]);
+    } finally {
+      streaming = false;
+      await stream;
+    }
+  }, 300_000);
 });
