@@ -72,8 +72,11 @@ export async function startService(
 
 /**
  * SIGTERM/SIGINT: stop consuming, finish and commit what is in hand, close HTTP and connections
- * (app.close runs the transports' close and the shutdown hooks), then exit 0. A shutdown stuck
- * longer than the timeout (say a broker that never answers the last commit) exits 1.
+ * (app.close runs the transports' close and the shutdown hooks), then exit 0. Consumers leave their
+ * groups as they close (LeaveGroup), so their partitions move at once instead of after a session
+ * timeout. A shutdown stuck longer than the timeout (say a broker that never answers the last
+ * commit) exits 1. This replaces Nest's enableShutdownHooks, which runs the same close without a
+ * timeout.
  */
 function exitOnSignals(app: INestApplication, timeoutMs: number): void {
   const shutdown = () => {

@@ -20,9 +20,24 @@ describe('loadServiceConfig', () => {
     expect(config).toMatchObject({
       port: 3003,
       logLevel: 'info',
-      kafka: { brokers: ['127.0.0.1:9092', 'kafka:9093'], clientId: 'meridian-ehr-adapter' },
+      kafka: {
+        brokers: ['127.0.0.1:9092', 'kafka:9093'],
+        clientId: 'meridian-ehr-adapter',
+        // A killed consumer's partitions stall for this long: seconds, not the former 30 s.
+        sessionTimeoutMs: 10_000,
+      },
       database: { schema: 'ehr_adapter' },
     });
+  });
+
+  it("takes KAFKA_SESSION_TIMEOUT_MS down to the broker's floor (group.min.session.timeout.ms, 6 s)", () => {
+    expect(
+      loadServiceConfig('gateway', 3000, { ...valid, KAFKA_SESSION_TIMEOUT_MS: '6000' }).kafka
+        .sessionTimeoutMs,
+    ).toBe(6_000);
+    expect(() => loadServiceConfig('gateway', 3000, { ...valid, KAFKA_SESSION_TIMEOUT_MS: '5000' })).toThrow(
+      ConfigError,
+    );
   });
 
   it('lists every bad variable in one error', () => {

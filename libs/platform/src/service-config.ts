@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import type { ServiceName } from '@meridian/contracts';
+import { DEFAULT_SESSION_TIMEOUT_MS } from '@meridian/kafka';
 import type { Level } from '@meridian/observability';
 
 const LEVELS: Level[] = ['debug', 'info', 'warn', 'error'];
@@ -108,7 +109,8 @@ export function loadServiceConfig(
     kafka: {
       brokers: parsed.KAFKA_BROKERS.split(','),
       clientId: parsed.KAFKA_CLIENT_ID ?? `meridian-${service}`,
-      sessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
+      // The consumer runtime's default (10 s; libs/kafka/README.md says why).
+      sessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS ?? DEFAULT_SESSION_TIMEOUT_MS,
     },
     // Each service owns one Postgres schema named after it.
     database: { url: parsed.DATABASE_URL, schema: service.replace(/-/g, '_') },
