@@ -103,6 +103,9 @@ export abstract class CompactedTopicView<T extends object>
       groupId: `meridian.${this.config.service}.${this.options.name}.${randomUUID()}`,
       allowAutoTopicCreation: false,
       sessionTimeout: this.config.kafka.sessionTimeoutMs,
+      // Idle, kafkajs heartbeats only between fetches: short fetches keep a short session alive.
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 1_000,
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic, fromBeginning: true });

@@ -40,7 +40,7 @@ export class HealthController {
   }
 
   /**
-   * Kafka (broker reachable, producer connected, consumers in their groups), the database, and for
+   * Kafka (broker reachable, producer connected, consumers running, not crashed), the database, and for
    * services that keep integration configurations or other compacted-topic views, those loaded;
    * 503 otherwise.
    */
