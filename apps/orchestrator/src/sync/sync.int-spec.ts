@@ -472,13 +472,51 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
     const jobs = new Set(pulls.map((r) => valueOf<{ jobId: string }>(r).jobId));
     expect(jobs.size).toBe(2);
   });
-  it('takes its own write coming back for what it is, not for a conflict', async () => {
+
+  /** A patient of the `manual` integration written once as `Patient/<id>` version 1. */
+  async function writtenOnce(id: string) {
     const mrn = `M-${randomUUID().slice(0, 8)}`;
     await inbound(manual, patient(mrn));
     const ofManual = commandsFor(manual.integrationId);
     const isMrn = (r: StoredRecord) => ofManual(r) && JSON.stringify(valueOf(r)).includes(mrn);
     const [first] = await waitFor(TOPICS.ehrCommands.name, isMrn, 1, 'first command');
-    await answer(first, { outcome: 'succeeded', references: ['Patient/77/_history/1'] });
+    await answer(first, { outcome: 'succeeded', references: [`Patient/${id}/_history/1`] });
+    /** The command sent again in answer to `command`'s result. */
+    const resentFor = async (command: StoredRecord) =>
+      (
+        await waitFor(
+          TOPICS.ehrCommands.name,
+          (r) => ofManual(r) && header(r, CE.causationId) === header(command, CE.id),
+          1,
+          'the command sent again',
+        )
+      )[0];
+    const conflictEvents = async () =>
+      (await readTopic(kafka, admin, TOPICS.syncEvents.name)).filter(
+        (r) =>
+          header(r, CE.type) === SYNC_CONFLICT_V1 &&
+          valueOf<{ entityId: string }>(r).entityId === `urn:mrn|${mrn}`,
+      );
+    return { mrn, isMrn, resentFor, conflictEvents };
+  }
+
+  /** The adapter's answer when an `If-Match` on version 1 met version 2, holding `resource`. */
+  const conflictAt2 = (id: string, resource: Record<string, unknown>) => ({
+    outcome: 'failed' as const,
+    statusCode: 409,
+    error: { class: 'conflict', message: 'version conflict', retryable: false },
+    conflicts: [
+      {
+        reference: `Patient/${id}`,
+        expectedVersion: '1',
+        currentVersion: '2',
+        resource: { ...resource, id, meta: { versionId: '2', lastUpdated: '2026-11-25T10:00:00Z' } },
+      },
+    ],
+  });
+
+  it('takes its own write coming back for what it is, not for a conflict', async () => {
+    const { mrn, isMrn, resentFor, conflictEvents } = await writtenOnce('77');
 
     // A replica applied the next change and died before answering; the replay's If-Match then
     // fails against that very write. The server holds what the command writes: not a conflict.
@@ -486,43 +524,16 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
     await inbound(manual, moved);
     const update = (await waitFor(TOPICS.ehrCommands.name, isMrn, 2, 'the update'))[1];
     expect(requestOf(update).request).toMatchObject({ url: 'Patient/77', ifMatch: 'W/"1"' });
-    await answer(update, {
-      outcome: 'failed',
-      statusCode: 409,
-      error: { class: 'conflict', message: 'version conflict', retryable: false },
-      conflicts: [
-        {
-          reference: 'Patient/77',
-          expectedVersion: '1',
-          currentVersion: '2',
-          resource: { ...moved, id: '77', meta: { versionId: '2', lastUpdated: '2026-11-25T10:00:00Z' } },
-        },
-      ],
-    });
-    const [again] = await waitFor(
-      TOPICS.ehrCommands.name,
-      (r) => ofManual(r) && header(r, CE.causationId) === header(update, CE.id),
-      1,
-      'the same write on the version the server has',
-    );
+    await answer(update, conflictAt2('77', moved));
+    const again = await resentFor(update);
     expect(requestOf(again).request).toEqual({ method: 'PUT', url: 'Patient/77', ifMatch: 'W/"2"' });
     expect(requestOf(again).resource).toEqual({ ...moved, id: '77' });
     // Nothing was held for a person: no conflict event for this patient.
-    const conflicts = (await readTopic(kafka, admin, TOPICS.syncEvents.name)).filter(
-      (r) =>
-        header(r, CE.type) === SYNC_CONFLICT_V1 &&
-        valueOf<{ entityId: string }>(r).entityId === `urn:mrn|${mrn}`,
-    );
-    expect(conflicts).toHaveLength(0);
+    expect(await conflictEvents()).toHaveLength(0);
   });
 
   it('never writes an older change over a newer one of its own', async () => {
-    const mrn = `M-${randomUUID().slice(0, 8)}`;
-    await inbound(manual, patient(mrn));
-    const ofManual = commandsFor(manual.integrationId);
-    const isMrn = (r: StoredRecord) => ofManual(r) && JSON.stringify(valueOf(r)).includes(mrn);
-    const [first] = await waitFor(TOPICS.ehrCommands.name, isMrn, 1, 'first command');
-    await answer(first, { outcome: 'succeeded', references: ['Patient/88/_history/1'] });
+    const { mrn, isMrn, resentFor, conflictEvents } = await writtenOnce('88');
 
     // Two changes in a row: the second goes while the first is in flight, so without If-Match.
     const older = patient(mrn, { gender: 'female' });
@@ -533,25 +544,8 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
     expect(requestOf(third).request).toEqual({ method: 'PUT', url: `Patient?identifier=urn:mrn|${mrn}` });
     // The newer one is applied first; the older one's If-Match then fails on our newer write.
     await answer(third, { outcome: 'succeeded', references: ['Patient/88/_history/2'] });
-    await answer(second, {
-      outcome: 'failed',
-      statusCode: 409,
-      error: { class: 'conflict', message: 'version conflict', retryable: false },
-      conflicts: [
-        {
-          reference: 'Patient/88',
-          expectedVersion: '1',
-          currentVersion: '2',
-          resource: { ...newer, id: '88', meta: { versionId: '2' } },
-        },
-      ],
-    });
-    const [again] = await waitFor(
-      TOPICS.ehrCommands.name,
-      (r) => ofManual(r) && header(r, CE.causationId) === header(second, CE.id),
-      1,
-      'the older command again',
-    );
+    await answer(second, conflictAt2('88', newer));
+    const again = await resentFor(second);
     // Sent again only to create the patient were it missing: the newer content stays.
     expect(requestOf(again).request).toEqual({
       method: 'POST',
@@ -559,12 +553,7 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
       ifNoneExist: `identifier=${encodeURIComponent(`urn:mrn|${mrn}`)}`,
     });
     expect(requestOf(again).resource).not.toHaveProperty('id');
-    const conflicts = (await readTopic(kafka, admin, TOPICS.syncEvents.name)).filter(
-      (r) =>
-        header(r, CE.type) === SYNC_CONFLICT_V1 &&
-        valueOf<{ entityId: string }>(r).entityId === `urn:mrn|${mrn}`,
-    );
-    expect(conflicts).toHaveLength(0);
+    expect(await conflictEvents()).toHaveLength(0);
   });
 
   it('starts a job once when replicas tick together', async () => {
