@@ -4,10 +4,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { KafkaConnection, kafkaMetrics, KafkaTransport } from '@meridian/kafka';
 import { JsonLogger } from '@meridian/observability';
 import { Registry } from 'prom-client';
+import type { ReadinessView } from './compacted-topic.view';
+import { IntegrationConfigView } from './integration-config.view';
 import { RethrowRpcErrors } from './rethrow-rpc-errors.filter';
 import type { ServiceDefinition } from './service-definition';
 import { loadServiceConfig, type ServiceConfig } from './service-config';
 import { ServiceModule } from './service.module';
+import { COMPACTED_VIEWS } from './tokens';
 
 export interface StartOptions {
   env?: Record<string, string | undefined>;
@@ -59,8 +62,12 @@ export async function startService(
       SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, document));
     }
     if (options.handleSignals ?? true) exitOnSignals(app, config.shutdownTimeoutMs);
-    await app.startAllMicroservices();
+    // HTTP first (health answers, not ready yet), with the modules' init hooks: the views start
+    // reading their topics. Handlers judge records against those views (which integration, which
+    // endpoints), so nothing is consumed before each view holds what was on its topic.
     await app.listen(config.port);
+    await Promise.all(views(app, definition).map((view) => view.loaded));
+    await app.startAllMicroservices();
   } catch (error) {
     // Whatever connected before the failure (producer, admin, database pool) is closed again.
     await app.close().catch(() => undefined);
@@ -68,6 +75,14 @@ export async function startService(
   }
   logger.log({ msg: 'service started', port: config.port, schema: config.database.schema }, 'Bootstrap');
   return { app, config };
+}
+
+/** The service's in-memory views of compacted topics. */
+function views(app: INestApplication, definition: ServiceDefinition): ReadinessView[] {
+  return [
+    ...(definition.integrationConfigs ? [app.get(IntegrationConfigView)] : []),
+    ...app.get<ReadinessView[]>(COMPACTED_VIEWS),
+  ];
 }
 
 /**

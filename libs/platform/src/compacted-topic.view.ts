@@ -15,6 +15,8 @@ export type CompactedTopicListener<T> = (key: string, value: T | undefined) => v
 export interface ReadinessView {
   readonly topic: string;
   readonly isLoaded: boolean;
+  /** Resolves once everything on the topic at start-up has been read. */
+  readonly loaded: Promise<void>;
   all(): readonly unknown[];
 }
 
