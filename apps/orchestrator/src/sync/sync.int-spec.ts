@@ -473,11 +473,11 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
     expect(jobs.size).toBe(2);
   });
 
-  /** A patient of the `manual` integration written once as `Patient/<id>` version 1. */
-  async function writtenOnce(id: string) {
+  /** A patient of `target` (default `manual`) written once as `Patient/<id>` version 1. */
+  async function writtenOnce(id: string, target = manual) {
     const mrn = `M-${randomUUID().slice(0, 8)}`;
-    await inbound(manual, patient(mrn));
-    const ofManual = commandsFor(manual.integrationId);
+    await inbound(target, patient(mrn));
+    const ofManual = commandsFor(target.integrationId);
     const isMrn = (r: StoredRecord) => ofManual(r) && JSON.stringify(valueOf(r)).includes(mrn);
     const [first] = await waitFor(TOPICS.ehrCommands.name, isMrn, 1, 'first command');
     await answer(first, { outcome: 'succeeded', references: [`Patient/${id}/_history/1`] });
@@ -500,17 +500,17 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
     return { mrn, isMrn, resentFor, conflictEvents };
   }
 
-  /** The adapter's answer when an `If-Match` on version 1 met version 2, holding `resource`. */
-  const conflictAt2 = (id: string, resource: Record<string, unknown>) => ({
+  /** The adapter's answer when an `If-Match` on version `expected` met `current`, holding `resource`. */
+  const conflictAt = (id: string, resource: Record<string, unknown>, expected = '1', current = '2') => ({
     outcome: 'failed' as const,
     statusCode: 409,
     error: { class: 'conflict', message: 'version conflict', retryable: false },
     conflicts: [
       {
         reference: `Patient/${id}`,
-        expectedVersion: '1',
-        currentVersion: '2',
-        resource: { ...resource, id, meta: { versionId: '2', lastUpdated: '2026-11-25T10:00:00Z' } },
+        expectedVersion: expected,
+        currentVersion: current,
+        resource: { ...resource, id, meta: { versionId: current, lastUpdated: '2026-11-25T10:00:00Z' } },
       },
     ],
   });
@@ -524,7 +524,7 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
     await inbound(manual, moved);
     const update = (await waitFor(TOPICS.ehrCommands.name, isMrn, 2, 'the update'))[1];
     expect(requestOf(update).request).toMatchObject({ url: 'Patient/77', ifMatch: 'W/"1"' });
-    await answer(update, conflictAt2('77', moved));
+    await answer(update, conflictAt('77', moved));
     const again = await resentFor(update);
     expect(requestOf(again).request).toEqual({ method: 'PUT', url: 'Patient/77', ifMatch: 'W/"2"' });
     expect(requestOf(again).resource).toEqual({ ...moved, id: '77' });
@@ -533,27 +533,81 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
   });
 
   it('never writes an older change over a newer one of its own', async () => {
-    const { mrn, isMrn, resentFor, conflictEvents } = await writtenOnce('88');
-
+    const { mrn, isMrn, resentFor, conflictEvents } = await writtenOnce('88', sourceWins);
     // Two changes in a row: the second goes while the first is in flight, so without If-Match.
     const older = patient(mrn, { gender: 'female' });
     const newer = patient(mrn, { gender: 'male' });
-    await inbound(manual, older);
-    await inbound(manual, newer);
+    await inbound(sourceWins, older);
+    await inbound(sourceWins, newer);
     const [, second, third] = await waitFor(TOPICS.ehrCommands.name, isMrn, 3, 'two updates');
     expect(requestOf(third).request).toEqual({ method: 'PUT', url: `Patient?identifier=urn:mrn|${mrn}` });
-    // The newer one is applied first; the older one's If-Match then fails on our newer write.
-    await answer(third, { outcome: 'succeeded', references: ['Patient/88/_history/2'] });
-    await answer(second, conflictAt2('88', newer));
-    const again = await resentFor(second);
-    // Sent again only to create the patient were it missing: the newer content stays.
+    // Someone edited the patient on the EHR: the older change is settled (source_wins) and sent
+    // again, behind the newer one, which the adapter applies first.
+    const edited = patient(mrn, { telecom: [{ system: 'phone', value: '555-0188' }] });
+    await answer(second, conflictAt('88', edited));
+    const settled = await resentFor(second);
+    expect(requestOf(settled).request).toMatchObject({ url: 'Patient/88', ifMatch: 'W/"2"' });
+    await answer(third, { outcome: 'succeeded', references: ['Patient/88/_history/3'] });
+    // The settled older change then meets our newer write: it must not replace it.
+    await answer(settled, conflictAt('88', newer, '2', '3'));
+    const again = await resentFor(settled);
     expect(requestOf(again).request).toEqual({
       method: 'POST',
       url: 'Patient',
       ifNoneExist: `identifier=${encodeURIComponent(`urn:mrn|${mrn}`)}`,
     });
     expect(requestOf(again).resource).not.toHaveProperty('id');
-    expect(await conflictEvents()).toHaveLength(0);
+    // One conflict, the edit on the EHR; meeting our own write was not another.
+    expect(await conflictEvents()).toHaveLength(1);
+  });
+
+  it('does not take an entity back to an older version a late pull read', async () => {
+    const { mrn, isMrn } = await writtenOnce('66', sourceWins);
+    const moved = patient(mrn, { gender: 'female' });
+    await inbound(sourceWins, moved);
+    const update = (await waitFor(TOPICS.ehrCommands.name, isMrn, 2, 'the update'))[1];
+    await answer(update, { outcome: 'succeeded', references: ['Patient/66/_history/2'] });
+
+    // A pull that read the server before that write: version 1 of the patient, with another
+    // patient's real change in the same bundle (which shows when the bundle has been handled).
+    const other = `M-${randomUUID().slice(0, 8)}`;
+    const entry = (value: string, resource: Record<string, unknown>) => ({
+      resource: resource as FhirBundlePayload['entry'][number]['resource'],
+      request: { method: 'PUT' as const, url: `Patient?identifier=urn:mrn|${value}` },
+    });
+    await producer.publish(TOPICS.fhirInbound.name, [
+      {
+        key: `${sourceWins.integrationId}|urn:mrn|${mrn}`,
+        event: createCloudEvent<FhirBundlePayload>({
+          source: '/meridian/ehr-adapter',
+          type: FHIR_BUNDLE_V1,
+          integrationid: sourceWins.integrationId,
+          data: {
+            resourceType: 'Bundle',
+            type: 'transaction',
+            entry: [
+              entry(mrn, { ...patient(mrn), id: '66', meta: { versionId: '1' } }),
+              entry(other, { ...patient(other), id: '67', meta: { versionId: '4' } }),
+            ],
+          },
+        }),
+      },
+    ]);
+    const mirrored = (r: StoredRecord) => commandsFor(mirror.integrationId)(r);
+    await waitFor(
+      TOPICS.ehrCommands.name,
+      (r) => mirrored(r) && JSON.stringify(valueOf(r)).includes(other),
+      1,
+      'the other patient mirrored',
+    );
+    // The stale version went nowhere, and the next write still builds on version 2.
+    const stale = (await readTopic(kafka, admin, TOPICS.ehrCommands.name)).filter(
+      (r) => mirrored(r) && JSON.stringify(valueOf(r)).includes(mrn),
+    );
+    expect(stale.map((c) => requestOf(c).resource)).toEqual([patient(mrn), moved]);
+    await inbound(sourceWins, patient(mrn, { gender: 'male' }));
+    const next = (await waitFor(TOPICS.ehrCommands.name, isMrn, 3, 'the next update'))[2];
+    expect(requestOf(next).request).toMatchObject({ url: 'Patient/66', ifMatch: 'W/"2"' });
   });
 
   it('starts a job once when replicas tick together', async () => {

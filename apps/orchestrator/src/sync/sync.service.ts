@@ -152,7 +152,14 @@ export class SyncService {
       await this.states.change(
         { integrationId: source.integrationId, entityType: entry.entityType, entityId: entry.entityId },
         (current) => {
-          known = current?.externalId === resource.id && current?.writtenVersion === version;
+          // Our own write coming back, or a version older than one we know: a pull that read the
+          // server before our later writes must not take the entity back to it.
+          known =
+            current !== null &&
+            current.externalId === resource.id &&
+            (current.writtenVersion === version ||
+              isOlderVersion(version, current.writtenVersion) ||
+              isOlderVersion(version, current.externalVersion));
           // Our own write, or our write in flight or a conflict waiting (their outcome will tell).
           if (known || (current !== null && current.status !== 'in_sync')) return undefined;
           return {
@@ -276,11 +283,15 @@ export class SyncService {
       }
       if (
         state !== null &&
-        state.lastCommandId !== command.commandId &&
         detail.currentVersion !== undefined &&
         state.writtenVersion === detail.currentVersion
       ) {
-        superseded.push(entry);
+        // The server holds our last recorded write, untouched since. A first attempt met an older
+        // write of ours (its If-Match was stale): written on the current version. A later round met
+        // the write of a command routed after it: that newer content stays.
+        if (command.round > 0 && state.lastCommandId !== command.commandId) superseded.push(entry);
+        else
+          ours.push({ reference: detail.reference, currentVersion: detail.currentVersion, resource: local });
         continue;
       }
       const sides = {
@@ -516,4 +527,13 @@ function keyOf(command: SyncCommand, entry: TrackedEntry): StateKey {
 function content(resource: FhirResource): FhirResource {
   const { id: _id, meta: _meta, ...rest } = resource;
   return rest as FhirResource;
+}
+
+/**
+ * Whether server version `version` certainly comes before `known`. Versions are opaque in FHIR; only
+ * when both are integers (HAPI, most servers) can they be ordered.
+ */
+function isOlderVersion(version: string, known: string | null): boolean {
+  const [a, b] = [Number(version), Number(known)];
+  return known !== null && Number.isSafeInteger(a) && Number.isSafeInteger(b) && a < b;
 }
