@@ -19,8 +19,23 @@ export {
   type ErrorClass,
 } from '@meridian/resilience';
 export { EventProducer, type OutgoingEvent, type RawRecord } from './event-producer';
-export { createKafkaClient, type KafkaSettings } from './kafka-client';
+export { createKafkaClient, explainClientError, type KafkaSettings } from './kafka-client';
 export { KafkaConnection, type KafkaStatus } from './kafka-connection';
+export {
+  describeKafkaSecurity,
+  explainKafkaError,
+  KAFKA_SECURITY_VARIABLES,
+  KafkaConnectError,
+  kafkaSecurityFromEnv,
+  kafkaSecurityOptions,
+  KafkaSecurityConfigError,
+  readKafkaSecurity,
+  SASL_MECHANISMS,
+  Secret,
+  type KafkaFailure,
+  type KafkaSecurity,
+  type SaslMechanism,
+} from './kafka-security';
 export { KafkaHealthIndicator } from './kafka-health.indicator';
 export { kafkaMetrics, type KafkaMetrics } from './kafka-metrics';
 export { KAFKA_SETTINGS, KafkaModule } from './kafka.module';

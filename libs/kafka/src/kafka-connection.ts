@@ -1,6 +1,9 @@
 import type { Admin, Kafka } from 'kafkajs';
+import { safeErrorMessage } from '@meridian/resilience';
 import type { ConsumerRuntime } from './consumer-runtime';
 import type { EventProducer } from './event-producer';
+import { explainClientError } from './kafka-client';
+import { KafkaConnectError } from './kafka-security';
 
 const BROKER_PROBE_TIMEOUT_MS = 2_000;
 const BROKER_PROBE_CACHE_MS = 1_000;
@@ -10,6 +13,8 @@ export interface KafkaStatus {
   producer: 'connected' | 'disconnected';
   consumers: Record<string, string>;
   ready: boolean;
+  /** Why the broker is unreachable, e.g. `Kafka authentication failed for user "svc" via PLAIN ...`. */
+  error?: string;
 }
 
 /**
@@ -19,7 +24,7 @@ export interface KafkaStatus {
 export class KafkaConnection {
   private readonly consumers = new Set<() => ConsumerRuntime | undefined>();
   private adminConnected?: Promise<void>;
-  private lastProbe?: { at: number; reachable: Promise<boolean> };
+  private lastProbe?: { at: number; result: Promise<{ reachable: boolean; error?: string }> };
 
   constructor(
     readonly kafka: Kafka,
@@ -36,9 +41,14 @@ export class KafkaConnection {
     return [...this.consumers].map((get) => get()).filter((c): c is ConsumerRuntime => c !== undefined);
   }
 
+  /** Connects the producer and the admin; a failure the security settings explain says so (KafkaConnectError). */
   async connect(): Promise<void> {
-    await this.producer.connect();
-    await this.connectAdmin();
+    try {
+      await this.producer.connect();
+      await this.connectAdmin();
+    } catch (error) {
+      throw explainClientError(this.kafka, error);
+    }
   }
 
   async disconnect(): Promise<void> {
@@ -51,7 +61,7 @@ export class KafkaConnection {
    * Each consumer's detail: `in-group`, `joining`, `restarting`, or its state.
    */
   async status(): Promise<KafkaStatus> {
-    const reachable = await this.probeBroker();
+    const { reachable, error } = await this.probeBroker();
     const consumers = Object.fromEntries(this.consumerRuntimes().map((c) => [c.groupId, c.membership]));
     const consumersReady = this.consumerRuntimes().every((c) => c.isReady);
     return {
@@ -59,6 +69,7 @@ export class KafkaConnection {
       producer: this.producer.isConnected ? 'connected' : 'disconnected',
       consumers,
       ready: reachable && this.producer.isConnected && consumersReady,
+      ...(error ? { error } : {}),
     };
   }
 
@@ -71,18 +82,23 @@ export class KafkaConnection {
   }
 
   /** Probes are cached briefly so a burst of probes costs one broker round trip. */
-  private probeBroker(): Promise<boolean> {
+  private probeBroker(): Promise<{ reachable: boolean; error?: string }> {
     const now = Date.now();
-    if (this.lastProbe && now - this.lastProbe.at < BROKER_PROBE_CACHE_MS) return this.lastProbe.reachable;
-    const reachable = withTimeout(
+    if (this.lastProbe && now - this.lastProbe.at < BROKER_PROBE_CACHE_MS) return this.lastProbe.result;
+    const result = withTimeout(
       this.connectAdmin().then(() => this.admin.describeCluster()),
       BROKER_PROBE_TIMEOUT_MS,
     ).then(
-      (cluster) => cluster.brokers.length > 0,
-      () => false,
+      (cluster) => ({ reachable: cluster.brokers.length > 0 }),
+      (error: unknown) => {
+        // Explained failures (credentials, TLS) in full; others by class and code only.
+        const explained = explainClientError(this.kafka, error);
+        const message = explained instanceof KafkaConnectError ? explained.message : safeErrorMessage(error);
+        return { reachable: false, error: message };
+      },
     );
-    this.lastProbe = { at: now, reachable };
-    return reachable;
+    this.lastProbe = { at: now, result };
+    return result;
   }
 }
 
