@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { KafkaConnection, kafkaMetrics, KafkaTransport } from '@meridian/kafka';
+import { describeKafkaSecurity, KafkaConnection, kafkaMetrics, KafkaTransport } from '@meridian/kafka';
 import { JsonLogger } from '@meridian/observability';
 import { Registry } from 'prom-client';
 import type { ReadinessView } from './compacted-topic.view';
@@ -73,7 +73,16 @@ export async function startService(
     await app.close().catch(() => undefined);
     throw error;
   }
-  logger.log({ msg: 'service started', port: config.port, schema: config.database.schema }, 'Bootstrap');
+  logger.log(
+    {
+      msg: 'service started',
+      port: config.port,
+      schema: config.database.schema,
+      // How it talks to Kafka (plaintext, TLS, SASL mechanism and user): never a secret.
+      kafka: describeKafkaSecurity(config.kafka.security),
+    },
+    'Bootstrap',
+  );
   return { app, config };
 }
 

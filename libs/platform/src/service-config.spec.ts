@@ -69,4 +69,43 @@ describe('loadServiceConfig', () => {
       loadServiceConfig('gateway', 3000, { KAFKA_BROKERS: 'nope', EXAMPLE_PORT: 'x' }, ExampleSettings),
     ).toThrow(/KAFKA_BROKERS[\s\S]*EXAMPLE_PORT must be an integer/);
   });
+
+  it('reads the Kafka TLS/SASL settings with the rest: plaintext without them, kafkajs options with them', () => {
+    expect(loadServiceConfig('gateway', 3000, valid).kafka.security).toEqual({});
+    const { security } = loadServiceConfig('gateway', 3000, {
+      ...valid,
+      KAFKA_SSL: 'true',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'svc',
+      KAFKA_SASL_PASSWORD: 's3cret-value',
+    }).kafka;
+    expect(security).toMatchObject({
+      ssl: { rejectUnauthorized: true },
+      sasl: { mechanism: 'scram-sha-512', username: 'svc' },
+    });
+    expect(security.sasl?.password.reveal()).toBe('s3cret-value');
+  });
+
+  it('lists bad Kafka security settings in the same error as the other variables, without the password', () => {
+    let caught: unknown;
+    try {
+      loadServiceConfig('gateway', 3000, {
+        ...valid,
+        PORT: 'eighty',
+        KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem',
+        KAFKA_SASL_MECHANISM: 'scram-sha-1',
+        KAFKA_SASL_PASSWORD: 's3cret-value',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems;
+    expect(problems).toEqual([
+      expect.stringContaining('PORT must be an integer'),
+      'KAFKA_SSL_CA_FILE set, but KAFKA_SSL is not true',
+      'KAFKA_SASL_MECHANISM must be one of plain, scram-sha-256, scram-sha-512',
+    ]);
+    expect((caught as Error).message).not.toContain('s3cret-value');
+  });
 });

@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import type { ServiceName } from '@meridian/contracts';
-import { DEFAULT_SESSION_TIMEOUT_MS } from '@meridian/kafka';
+import { DEFAULT_SESSION_TIMEOUT_MS, readKafkaSecurity, type KafkaSecurity } from '@meridian/kafka';
 import type { Level } from '@meridian/observability';
 
 const LEVELS: Level[] = ['debug', 'info', 'warn', 'error'];
@@ -54,7 +54,8 @@ export interface ServiceConfig {
   version: string;
   port: number;
   logLevel: Level;
-  kafka: { brokers: string[]; clientId: string; sessionTimeoutMs: number };
+  /** `security`: TLS and SASL from the KAFKA_SSL* / KAFKA_SASL_* variables (libs/kafka/README.md). */
+  kafka: { brokers: string[]; clientId: string; sessionTimeoutMs: number; security: KafkaSecurity };
   database: { url: string; schema: string };
   heartbeatIntervalMs: number;
   /** After SIGTERM, the process exits (code 1) if graceful shutdown takes longer than this. */
@@ -95,11 +96,16 @@ export function loadServiceConfig(
   }
   const parsed = plainToInstance(ServiceEnvironment, raw);
   const settings = settingsClass ? plainToInstance(settingsClass, settingsFrom(env, settingsClass)) : {};
-  const problems = [parsed, settings].flatMap((target) =>
-    validateSync(target, { forbidUnknownValues: false }).map(
-      (error) => Object.values(error.constraints ?? {}).join(', ') || `${error.property} is invalid`,
+  // TLS/SASL: checked here with the rest (files read now), so bad settings stop the start-up.
+  const kafkaSecurity = readKafkaSecurity(env);
+  const problems = [
+    ...[parsed, settings].flatMap((target) =>
+      validateSync(target, { forbidUnknownValues: false }).map(
+        (error) => Object.values(error.constraints ?? {}).join(', ') || `${error.property} is invalid`,
+      ),
     ),
-  );
+    ...kafkaSecurity.problems,
+  ];
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     service,
@@ -111,6 +117,7 @@ export function loadServiceConfig(
       clientId: parsed.KAFKA_CLIENT_ID ?? `meridian-${service}`,
       // The consumer runtime's default (10 s; libs/kafka/README.md says why).
       sessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS ?? DEFAULT_SESSION_TIMEOUT_MS,
+      security: kafkaSecurity.security,
     },
     // Each service owns one Postgres schema named after it.
     database: { url: parsed.DATABASE_URL, schema: service.replace(/-/g, '_') },
