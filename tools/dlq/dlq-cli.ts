@@ -8,7 +8,8 @@
  *   npm run dlq -- replay <topic>.dlq (--partition P --offset O | --all) --operator NAME --reason TEXT
  *                 [--limit N] [--rate PER_SECOND] [--force]
  *
- * Env: KAFKA_BROKERS (required).
+ * Env: KAFKA_BROKERS (required), and the services' Kafka TLS/SASL variables (KAFKA_SSL*,
+ * KAFKA_SASL_*: libs/kafka/README.md).
  */
 import 'reflect-metadata';
 import {
@@ -27,6 +28,8 @@ import {
 import {
   buildRedrive,
   createKafkaClient,
+  explainClientError,
+  kafkaSecurityFromEnv,
   TransactionalProducer,
   readTopic,
   type StoredRecord,
@@ -194,9 +197,15 @@ async function main(argv: string[]): Promise<void> {
   if (!brokers) throw new UsageError('KAFKA_BROKERS is required');
   if (command !== 'list' && !topic?.endsWith('.dlq'))
     throw new UsageError('name a dead letter topic (<topic>.dlq)');
-  const kafka = createKafkaClient({ brokers: brokers.split(','), clientId: 'meridian-dlq-cli' });
+  const kafka = createKafkaClient({
+    brokers: brokers.split(','),
+    clientId: 'meridian-dlq-cli',
+    security: kafkaSecurityFromEnv(process.env),
+  });
   const admin = kafka.admin();
-  await admin.connect();
+  await admin.connect().catch((error: unknown) => {
+    throw explainClientError(kafka, error);
+  });
   try {
     if (command === 'list') await list(admin);
     else if (command === 'show') {

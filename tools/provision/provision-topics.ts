@@ -1,18 +1,35 @@
 /**
  * Creates every topic of the contracts registry (and its DLQ) that is missing. Idempotent: run it
  * before the services start (tools/start does; Helm runs it as a hook, compose as a one-shot).
- * Env: KAFKA_BROKERS (required), KAFKA_REPLICATION_FACTOR (default 1).
+ * Env: KAFKA_BROKERS (required), KAFKA_REPLICATION_FACTOR (default 1), and the services' Kafka
+ * TLS/SASL variables (KAFKA_SSL*, KAFKA_SASL_*: libs/kafka/README.md).
  */
 import 'reflect-metadata';
 import { allTopicDefinitions } from '@meridian/contracts';
-import { createKafkaClient, provisionTopics } from '@meridian/kafka';
+import {
+  createKafkaClient,
+  explainClientError,
+  kafkaSecurityFromEnv,
+  provisionTopics,
+  type ProvisionReport,
+} from '@meridian/kafka';
 
-async function main(): Promise<void> {
-  const brokers = process.env.KAFKA_BROKERS;
+/** Provisions the registry's topics on the cluster that `env` names; prints and returns the report. */
+export async function provisionFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): Promise<ProvisionReport> {
+  const brokers = env.KAFKA_BROKERS;
   if (!brokers) throw new Error('KAFKA_BROKERS is required (host:port[,host:port...])');
-  const replicationFactor = Number(process.env.KAFKA_REPLICATION_FACTOR ?? '1');
-  const admin = createKafkaClient({ brokers: brokers.split(','), clientId: 'meridian-provisioner' }).admin();
-  await admin.connect();
+  const replicationFactor = Number(env.KAFKA_REPLICATION_FACTOR ?? '1');
+  const kafka = createKafkaClient({
+    brokers: brokers.split(','),
+    clientId: 'meridian-provisioner',
+    security: kafkaSecurityFromEnv(env),
+  });
+  const admin = kafka.admin();
+  await admin.connect().catch((error: unknown) => {
+    throw explainClientError(kafka, error);
+  });
   try {
     const report = await provisionTopics(admin, allTopicDefinitions(), { replicationFactor });
     process.stdout.write(
@@ -21,12 +38,15 @@ async function main(): Promise<void> {
           .map((m) => `WARNING ${m.topic} has ${m.actual} partitions, the registry says ${m.expected}\n`)
           .join(''),
     );
+    return report;
   } finally {
     await admin.disconnect();
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`provisioning failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  provisionFromEnv().catch((error: unknown) => {
+    process.stderr.write(`provisioning failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
