@@ -87,11 +87,14 @@ export async function resolveJars({ log = () => {} } = {}) {
  * options: port (default: free port, or the port used last time when dataDir is an existing
  * broker dir), dataDir (default: new temp dir; an existing formatted dir is restarted as is),
  * stateFile (default .cache/kafka/state.json), timeoutMs (120000), features (StorageTool
- * --feature values for a fresh format, e.g. ['transaction.version=0']), log (progress callback).
- * Returns { brokers, pid, port, dataDir, logFile, stateFile, startupMs, stop(options) }.
+ * --feature values for a fresh format, e.g. ['transaction.version=0']), log (progress callback),
+ * saslSsl (true or { users: [{ username, password? }], clientAuth }: an additional SASL_SSL
+ * listener, see README "SASL_SSL listener"; a dir first started with it keeps it on restarts).
+ * Returns { brokers, pid, port, dataDir, logFile, stateFile, startupMs, saslSsl?, stop(options) }.
  */
 export async function startBroker(options = {}) {
   const { timeoutMs = 120_000, features = [], log = () => {} } = options;
+  const saslRequest = normaliseSaslRequest(options.saslSsl);
   const stateFile = path.resolve(options.stateFile ?? DEFAULT_STATE_FILE);
   const t0 = Date.now();
 
@@ -109,13 +112,20 @@ export async function startBroker(options = {}) {
   const dataDir = path.resolve(options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-kafka-')));
   let prepared;
   try {
-    prepared = await prepareDataDir({ dataDir, createdTemp, port: options.port, features, classpath });
+    prepared = await prepareDataDir({
+      dataDir,
+      createdTemp,
+      port: options.port,
+      features,
+      classpath,
+      saslRequest,
+    });
   } catch (error) {
     // Nothing worth keeping yet (the broker never ran).
     if (createdTemp) fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
-  const { port, controllerPort, propsFile, meta } = prepared;
+  const { port, controllerPort, propsFile, meta, saslSsl } = prepared;
 
   const logFile = path.join(dataDir, 'server.log');
   const outFile = path.join(dataDir, 'stdout.log');
@@ -151,12 +161,14 @@ export async function startBroker(options = {}) {
     controllerPort,
     createdTemp: meta.createdTemp,
     kafkaVersion: kafkaVersion(),
+    ...(saslSsl ? { saslSsl } : {}),
   };
 
   // The broker binds its client port only once it is registered and unfenced, so a successful
   // TCP connect means clients can use it.
   const deadline = Date.now() + timeoutMs;
-  while (!(await canConnect(port))) {
+  // With a SASL_SSL listener, both ports must answer (the broker opens its listeners together).
+  while (!(await canConnect(port)) || (saslSsl && !(await canConnect(saslSsl.port)))) {
     if (exited || Date.now() > deadline) {
       const why = exited ? `exited during start-up (${exited})` : `not ready after ${timeoutMs / 1000} s`;
       if (!exited) await stopBroker(state, { keepDataDir: true });
@@ -218,7 +230,14 @@ export function isBrokerAlive(pid) {
  * Writes server.properties and formats the storage, unless dataDir holds a broker formatted by an
  * earlier start: then its cluster id and ports are reused (a restart of the same broker).
  */
-async function prepareDataDir({ dataDir, createdTemp, port: requestedPort, features, classpath }) {
+async function prepareDataDir({
+  dataDir,
+  createdTemp,
+  port: requestedPort,
+  features,
+  classpath,
+  saslRequest,
+}) {
   fs.mkdirSync(dataDir, { recursive: true });
   const logDir = path.join(dataDir, 'kafka-logs');
   const metaFile = path.join(dataDir, DIR_META);
@@ -232,34 +251,62 @@ async function prepareDataDir({ dataDir, createdTemp, port: requestedPort, featu
   await assertPortFree(port);
   await assertPortFree(controllerPort);
 
+  if (saslRequest && formatted && !meta.saslSsl) {
+    throw new Error(
+      `${dataDir} holds a broker first started without a SASL_SSL listener; start a new data dir for one`,
+    );
+  }
+  let saslSsl;
+  if (saslRequest || meta.saslSsl) {
+    // A restart keeps the listener's port, TLS files and SCRAM credentials (they are in the cluster
+    // metadata); users given again replace the PLAIN passwords (the JAAS config is rewritten).
+    const saslPort = meta.saslSsl?.port ?? (await freePort([port, controllerPort]));
+    await assertPortFree(saslPort);
+    const tlsDir = path.join(dataDir, 'tls');
+    if (!meta.saslSsl) await createTlsFiles(tlsDir);
+    const users = writeSaslUsers(tlsDir, saslRequest?.users, meta.saslSsl?.users ?? []);
+    const clientAuth = saslRequest?.clientAuth ?? meta.saslSsl?.clientAuth ?? 'requested';
+    meta.saslSsl = { port: saslPort, clientAuth, users: users.map((user) => user.username) };
+    saslSsl = saslSslState({ port: saslPort, tlsDir, users, clientAuth });
+  }
+
   const propsFile = path.join(dataDir, 'server.properties');
-  fs.writeFileSync(propsFile, serverProperties({ port, controllerPort, logDir }));
+  fs.writeFileSync(propsFile, serverProperties({ port, controllerPort, logDir, saslSsl }), { mode: 0o600 });
+  // It holds the PLAIN passwords when there is a SASL_SSL listener.
+  fs.chmodSync(propsFile, 0o600);
 
   if (!formatted) {
     fs.rmSync(logDir, { recursive: true, force: true });
     meta.clusterId = randomClusterId();
     const format = ['format', '--standalone', '-t', meta.clusterId, '-c', propsFile];
     for (const feature of features) format.push('--feature', feature);
+    // SCRAM credentials are cluster metadata: written at format time, no running broker needed.
+    for (const user of saslSsl?.users ?? []) {
+      for (const mechanism of ['SCRAM-SHA-256', 'SCRAM-SHA-512']) {
+        format.push('--add-scram', `${mechanism}=[name=${user.username},password=${user.password}]`);
+      }
+    }
     const { code, output } = await run(java(), ['-cp', classpath, 'kafka.tools.StorageTool', ...format]);
     if (code !== 0) throw new Error(`kafka-storage format failed (exit ${code}):\n${output}`);
   }
   Object.assign(meta, { port, controllerPort });
   fs.writeFileSync(metaFile, JSON.stringify(meta, null, 2));
-  return { port, controllerPort, propsFile, meta };
+  return { port, controllerPort, propsFile, meta, saslSsl: saslSsl && publicSaslState(saslSsl) };
 }
 
-function serverProperties({ port, controllerPort, logDir }) {
+function serverProperties({ port, controllerPort, logDir, saslSsl }) {
+  const sasl = saslSsl ? `,SASL_SSL://127.0.0.1:${saslSsl.port}` : '';
   return `# Generated by tools/kafka/kafka.mjs on every start; edit the launcher, not this file.
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}
-listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}
-advertised.listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}
+listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}${sasl}
+advertised.listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}${sasl}
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${saslSsl ? ',SASL_SSL:SASL_SSL' : ''}
 log.dirs=${logDir}
-
+${saslSsl ? saslSslProperties(saslSsl) : ''}
 # One node: every internal topic has one replica. Fewer partitions than the default 50 make the
 # first consumer group and the first transaction start faster.
 offsets.topic.replication.factor=1
@@ -283,6 +330,146 @@ num.network.threads=2
 num.io.threads=4
 num.recovery.threads.per.data.dir=1
 log.segment.bytes=16777216
+`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SASL_SSL listener (opt-in): TLS with a self-signed CA made by openssl, SASL PLAIN (JAAS users)
+// and SCRAM-SHA-256/512 (credentials written at format time). Files live in <dataDir>/tls.
+
+const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
+const CLIENT_AUTH = ['required', 'requested', 'none'];
+const USERNAME = /^[A-Za-z0-9._-]{1,64}$/;
+// Kept out of the JAAS config's quotes and of `--add-scram`'s [name=..,password=..] syntax.
+const PASSWORD = /^[^\s"\\,[\]=]{1,128}$/;
+
+/** `true` / `{ users, clientAuth }` → `{ users: [{ username, password? }], clientAuth }`, or null. */
+function normaliseSaslRequest(request) {
+  if (!request) return null;
+  const { users = [], clientAuth } = request === true ? {} : request;
+  if (clientAuth !== undefined && !CLIENT_AUTH.includes(clientAuth))
+    throw new Error(`saslSsl.clientAuth must be one of ${CLIENT_AUTH.join(', ')}`);
+  for (const user of users) {
+    if (!USERNAME.test(user.username ?? ''))
+      throw new Error(`SASL user name "${user.username}" must match ${USERNAME}`);
+    if (user.password !== undefined && !PASSWORD.test(user.password))
+      throw new Error(
+        `the password of SASL user "${user.username}" must be 1-128 characters without spaces, quotes, backslashes, commas, brackets or "="`,
+      );
+  }
+  return { users, clientAuth };
+}
+
+/** A CA, a broker certificate for 127.0.0.1/localhost and a client certificate (mTLS), all PEM. */
+async function createTlsFiles(tlsDir) {
+  fs.mkdirSync(tlsDir, { recursive: true, mode: 0o700 });
+  const file = (name) => path.join(tlsDir, name);
+  const openssl = async (args) => {
+    const { code, output } = await run('openssl', args);
+    if (code !== 0) throw new Error(`openssl ${args[0]} failed (exit ${code}):\n${output}`);
+  };
+  const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  await openssl(
+    ['req', '-x509', ...ecKey, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '3650']
+      .concat(['-subj', '/CN=Meridian local Kafka CA', '-addext', 'basicConstraints=critical,CA:TRUE'])
+      .concat(['-addext', 'keyUsage=critical,keyCertSign,cRLSign']),
+  );
+  const issue = async (name, subject, extensions) => {
+    fs.writeFileSync(file(`${name}.ext`), extensions);
+    await openssl([
+      'req',
+      ...ecKey,
+      '-keyout',
+      file(`${name}.key`),
+      '-out',
+      file(`${name}.csr`),
+      '-subj',
+      subject,
+    ]);
+    await openssl(
+      ['x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.pem'), '-CAkey', file('ca.key')]
+        .concat(['-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '825'])
+        .concat(['-out', file(`${name}.pem`), '-extfile', file(`${name}.ext`)]),
+    );
+    fs.rmSync(file(`${name}.csr`));
+    fs.rmSync(file(`${name}.ext`));
+  };
+  await issue(
+    'broker',
+    '/CN=localhost',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n',
+  );
+  await issue(
+    'client',
+    '/CN=meridian-client',
+    'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n',
+  );
+  // Kafka's PEM key store: the (unencrypted PKCS#8) private key, then the certificate chain.
+  fs.writeFileSync(
+    file('broker-keystore.pem'),
+    fs.readFileSync(file('broker.key'), 'utf8') + fs.readFileSync(file('broker.pem'), 'utf8'),
+    { mode: 0o600 },
+  );
+  for (const name of ['ca.key', 'broker.key', 'client.key']) fs.chmodSync(file(name), 0o600);
+}
+
+/**
+ * Writes each user's password to <tlsDir>/users/<name>.password (0600) and returns every user with
+ * their password: the users given (a password left out keeps the stored one, else a random one),
+ * plus the users of earlier starts, or the user `meridian` when there are none.
+ */
+function writeSaslUsers(tlsDir, requested, previousNames) {
+  const dir = path.join(tlsDir, 'users');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const passwordFile = (username) => path.join(dir, `${username}.password`);
+  const stored = (username) =>
+    fs.existsSync(passwordFile(username)) ? fs.readFileSync(passwordFile(username), 'utf8') : undefined;
+  const wanted = new Map(previousNames.map((username) => [username, undefined]));
+  for (const user of requested ?? []) wanted.set(user.username, user.password);
+  if (wanted.size === 0) wanted.set('meridian', undefined);
+  return [...wanted].map(([username, given]) => {
+    const password = given ?? stored(username) ?? randomBytes(18).toString('base64url');
+    fs.writeFileSync(passwordFile(username), password, { mode: 0o600 });
+    return { username, password, passwordFile: passwordFile(username) };
+  });
+}
+
+function saslSslState({ port, tlsDir, users, clientAuth }) {
+  return {
+    port,
+    brokers: `127.0.0.1:${port}`,
+    mechanisms: SASL_MECHANISMS,
+    clientAuth,
+    caFile: path.join(tlsDir, 'ca.pem'),
+    clientCertFile: path.join(tlsDir, 'client.pem'),
+    clientKeyFile: path.join(tlsDir, 'client.key'),
+    keyStoreFile: path.join(tlsDir, 'broker-keystore.pem'),
+    users,
+  };
+}
+
+/** What the state file and callers get: file paths, never the passwords themselves. */
+function publicSaslState({ keyStoreFile: _keyStore, users, ...rest }) {
+  return {
+    ...rest,
+    users: Object.fromEntries(users.map((user) => [user.username, { passwordFile: user.passwordFile }])),
+  };
+}
+
+function saslSslProperties({ keyStoreFile, caFile, users, clientAuth }) {
+  const prefix = 'listener.name.sasl_ssl';
+  const plainUsers = users.map((user) => `user_${user.username}="${user.password}"`).join(' ');
+  return `
+# SASL_SSL listener (--sasl-ssl): TLS from <dataDir>/tls (self-signed CA), SASL PLAIN and SCRAM.
+sasl.enabled.mechanisms=${SASL_MECHANISMS.join(',')}
+${prefix}.ssl.keystore.type=PEM
+${prefix}.ssl.keystore.location=${keyStoreFile}
+${prefix}.ssl.truststore.type=PEM
+${prefix}.ssl.truststore.location=${caFile}
+${prefix}.ssl.client.auth=${clientAuth}
+${prefix}.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};
+${prefix}.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+${prefix}.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 `;
 }
 
@@ -319,10 +506,29 @@ function describeLogs(state, lines) {
 // ---------------------------------------------------------------------------------------------
 // CLI
 
+/** The SASL_SSL listener and the settings a service needs for it (password files, not passwords). */
+function describeSaslSsl(saslSsl) {
+  const [username, { passwordFile }] = Object.entries(saslSsl.users)[0];
+  const users = Object.entries(saslSsl.users)
+    .map(([name, user]) => `    ${name}: password in ${user.passwordFile}`)
+    .join('\n');
+  return [
+    `  SASL_SSL ${saslSsl.brokers} (${saslSsl.mechanisms.join(', ')}; client certificates ${saslSsl.clientAuth})`,
+    `  CA ${saslSsl.caFile}; client certificate ${saslSsl.clientCertFile}, key ${saslSsl.clientKeyFile}`,
+    `  users:\n${users}`,
+    `  a service on it: KAFKA_BROKERS=${saslSsl.brokers} KAFKA_SSL=true KAFKA_SSL_CA_FILE=${saslSsl.caFile}`,
+    `    KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME=${username} KAFKA_SASL_PASSWORD_FILE=${passwordFile}`,
+  ].join('\n');
+}
+
 const USAGE = `Usage: node tools/kafka/kafka.mjs <command> [options]
   start    [--port N] [--dir D] [--state F] [--timeout S] [--feature name=level]...
+           [--sasl-ssl] [--sasl-user NAME[:PASSWORD]]... [--ssl-client-auth required|requested|none]
            start a broker (an existing --dir from an earlier run is restarted, not reformatted);
-           the last line of output is KAFKA_BROKERS=127.0.0.1:<port>
+           the last line of output is KAFKA_BROKERS=127.0.0.1:<port> (the PLAINTEXT listener).
+           --sasl-ssl adds a SASL_SSL listener (PLAIN, SCRAM-SHA-256/512) with a self-signed CA;
+           --sasl-user (implies --sasl-ssl) names its users, default one user "meridian"; a
+           password left out is generated; passwords are written to files, never printed
   stop     [--state F] [--keep]   controlled shutdown; deletes the data dir if it was a temp dir
                                   (unless --keep)
   status   [--state F]            exit code 0 if running, 1 if not
@@ -332,6 +538,7 @@ Default state file: ${path.relative(process.cwd(), DEFAULT_STATE_FILE) || DEFAUL
 
 function parseArgs(argv) {
   const opts = { features: [] };
+  const sasl = { users: [] };
   const positional = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -344,7 +551,15 @@ function parseArgs(argv) {
     else if (arg === '--state') opts.stateFile = value();
     else if (arg === '--timeout') opts.timeoutMs = Number(value()) * 1000;
     else if (arg === '--feature') opts.features.push(value());
-    else if (arg === '-n') opts.lines = Number(value());
+    else if (arg === '--sasl-ssl') opts.saslSsl = sasl;
+    else if (arg === '--sasl-user') {
+      const [username, ...password] = value().split(':');
+      sasl.users.push({ username, password: password.length > 0 ? password.join(':') : undefined });
+      opts.saslSsl = sasl;
+    } else if (arg === '--ssl-client-auth') {
+      sasl.clientAuth = value();
+      opts.saslSsl = sasl;
+    } else if (arg === '-n') opts.lines = Number(value());
     else if (arg === '--keep') opts.keepDataDir = true;
     else if (arg === '-h' || arg === '--help') opts.help = true;
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
@@ -374,6 +589,7 @@ async function main(argv) {
       console.log(`Kafka ${broker.kafkaVersion} started in ${(broker.startupMs / 1000).toFixed(1)} s`);
       console.log(`  pid ${broker.pid}, data dir ${broker.dataDir}`);
       console.log(`  log ${broker.logFile}`);
+      if (broker.saslSsl) console.log(describeSaslSsl(broker.saslSsl));
       console.log(`KAFKA_BROKERS=${broker.brokers}`);
       return 0;
     }
