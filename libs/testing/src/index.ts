@@ -9,6 +9,7 @@ export {
   type ReceivedRecord,
 } from './kafka-helpers';
 export { MllpClient, readAck } from './mllp-client';
+export { startSaslSslBroker, type SaslSslBroker, type SaslUser } from './sasl-ssl-broker';
 export {
   freePort,
   getFrom,
