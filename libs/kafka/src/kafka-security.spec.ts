@@ -281,6 +281,16 @@ describe('explainKafkaError', () => {
     expect(String(explainKafkaError(noClientCertificate, context))).toContain(
       'it may require a client certificate (KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE)',
     );
+    const refusedCertificate = new KafkaJSConnectionError('Connection error: alert certificate unknown', {
+      code: 'ERR_SSL_SSL/TLS_ALERT_CERTIFICATE_UNKNOWN',
+    });
+    const withCertificate = {
+      ...context,
+      security: { ...context.security, ssl: { ...context.security.ssl, cert: 'x' } },
+    };
+    expect(String(explainKafkaError(refusedCertificate, withCertificate))).toContain(
+      'The broker refused the handshake: does it trust the CA of KAFKA_SSL_CERT_FILE?',
+    );
   });
 
   it('returns other errors as they are', () => {

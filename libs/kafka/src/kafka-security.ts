@@ -284,7 +284,7 @@ function tlsHint(code: string, security: KafkaSecurity): string {
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH')
     return "The broker's certificate does not name the host in KAFKA_BROKERS.";
   if (code === 'CERT_HAS_EXPIRED') return "The broker's certificate has expired.";
-  if (/CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE|UNKNOWN_CA/.test(code))
+  if (/CERTIFICATE_REQUIRED|CERTIFICATE_UNKNOWN|HANDSHAKE_FAILURE|BAD_CERTIFICATE|UNKNOWN_CA/.test(code))
     return security.ssl?.cert
       ? 'The broker refused the handshake: does it trust the CA of KAFKA_SSL_CERT_FILE?'
       : 'The broker refused the handshake: it may require a client certificate (KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE).';
