@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Controller, Module, type INestApplication } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { allTopicDefinitions, createCloudEvent, type CloudEvent } from '@meridian/contracts';
@@ -247,6 +251,39 @@ describe('Kafka over TLS and SASL (a broker with a SASL_SSL listener)', () => {
     expect((error as Error).message).toMatch(
       /^Kafka TLS handshake with 127\.0\.0\.1:\d+ failed: .*certificate.*not signed by a CA this client trusts: set KAFKA_SSL_CA_FILE/,
     );
+  });
+
+  it('mutual TLS: a client certificate the broker does not trust is refused, so the certificate is sent', () => {
+    // A self-signed certificate, not one of the broker's CA: the listener (ssl.client.auth=requested)
+    // checks any certificate a client presents.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kafka-security-int-'));
+    const [cert, key] = [path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')];
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'].concat([
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=stranger',
+      ]),
+      { stdio: 'ignore' },
+    );
+    const env = securityEnv('scram-sha-512', SCRAM_512, {
+      KAFKA_SSL_CERT_FILE: cert,
+      KAFKA_SSL_KEY_FILE: key,
+    });
+    return connectFailure(clientFromEnv(env, 1))
+      .then((error) => {
+        expect(error).toBeInstanceOf(KafkaConnectError);
+        expect((error as KafkaConnectError).failure).toBe('tls');
+        expect((error as Error).message).toContain('does it trust the CA of KAFKA_SSL_CERT_FILE?');
+      })
+      .finally(() => rmSync(dir, { recursive: true, force: true }));
   });
 
   it('a running service whose password the broker no longer takes answers readiness 503, naming the authentication', async () => {
