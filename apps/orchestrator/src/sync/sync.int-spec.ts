@@ -160,6 +160,30 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
     return event.id;
   }
 
+  /** Patients read from `source`'s EHR by a pull, as the adapter publishes them (keyed by the first). */
+  const pulledFrom = (source: IntegrationConfigPayload, patients: Record<string, unknown>[]) => {
+    const mrnOf = (resource: Record<string, unknown>) =>
+      (resource.identifier as { value: string }[])[0].value;
+    return producer.publish(TOPICS.fhirInbound.name, [
+      {
+        key: `${source.integrationId}|urn:mrn|${mrnOf(patients[0])}`,
+        event: createCloudEvent<FhirBundlePayload>({
+          source: '/meridian/ehr-adapter',
+          type: FHIR_BUNDLE_V1,
+          integrationid: source.integrationId,
+          data: {
+            resourceType: 'Bundle',
+            type: 'transaction',
+            entry: patients.map((resource) => ({
+              resource: resource as FhirBundlePayload['entry'][number]['resource'],
+              request: { method: 'PUT', url: `Patient?identifier=urn:mrn|${mrnOf(resource)}` },
+            })),
+          },
+        }),
+      },
+    ]);
+  };
+
   const commandsFor = (integrationId: string) => (r: StoredRecord) =>
     header(r, CE.integrationId) === integrationId && header(r, CE.type) === FHIR_BUNDLE_V1;
 
@@ -360,27 +384,7 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
     const [write] = await waitFor(TOPICS.ehrCommands.name, ofPatient(sourceWins.integrationId));
     await answer(write, { outcome: 'succeeded', references: ['Patient/99/_history/1'] });
 
-    const pulled = async (resource: Record<string, unknown>) =>
-      producer.publish(TOPICS.fhirInbound.name, [
-        {
-          key: `${sourceWins.integrationId}|urn:mrn|${mrn}`,
-          event: createCloudEvent<FhirBundlePayload>({
-            source: '/meridian/ehr-adapter',
-            type: FHIR_BUNDLE_V1,
-            integrationid: sourceWins.integrationId,
-            data: {
-              resourceType: 'Bundle',
-              type: 'transaction',
-              entry: [
-                {
-                  resource: resource as FhirBundlePayload['entry'][number]['resource'],
-                  request: { method: 'PUT', url: `Patient?identifier=urn:mrn|${mrn}` },
-                },
-              ],
-            },
-          }),
-        },
-      ]);
+    const pulled = (resource: Record<string, unknown>) => pulledFrom(sourceWins, [resource]);
     // Our own write, read back by a pull: nothing to pass on.
     await pulled({ ...patient(mrn), id: '99', meta: { versionId: '1' } });
     // Someone changed it on the EHR: the mirror gets it, by identifier, without the EHR's id.
@@ -571,27 +575,9 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
     // A pull that read the server before that write: version 1 of the patient, with another
     // patient's real change in the same bundle (which shows when the bundle has been handled).
     const other = `M-${randomUUID().slice(0, 8)}`;
-    const entry = (value: string, resource: Record<string, unknown>) => ({
-      resource: resource as FhirBundlePayload['entry'][number]['resource'],
-      request: { method: 'PUT' as const, url: `Patient?identifier=urn:mrn|${value}` },
-    });
-    await producer.publish(TOPICS.fhirInbound.name, [
-      {
-        key: `${sourceWins.integrationId}|urn:mrn|${mrn}`,
-        event: createCloudEvent<FhirBundlePayload>({
-          source: '/meridian/ehr-adapter',
-          type: FHIR_BUNDLE_V1,
-          integrationid: sourceWins.integrationId,
-          data: {
-            resourceType: 'Bundle',
-            type: 'transaction',
-            entry: [
-              entry(mrn, { ...patient(mrn), id: '66', meta: { versionId: '1' } }),
-              entry(other, { ...patient(other), id: '67', meta: { versionId: '4' } }),
-            ],
-          },
-        }),
-      },
+    await pulledFrom(sourceWins, [
+      { ...patient(mrn), id: '66', meta: { versionId: '1' } },
+      { ...patient(other), id: '67', meta: { versionId: '4' } },
     ]);
     const mirrored = (r: StoredRecord) => commandsFor(mirror.integrationId)(r);
     await waitFor(
