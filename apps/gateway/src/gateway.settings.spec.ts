@@ -56,3 +56,39 @@ describe('GatewaySettings: inbound webhook dedupe window', () => {
     expect(problems).not.toContain('twice');
   });
 });
+
+describe('GatewaySettings: MLLP limits', () => {
+  it('has defaults for the connection caps, the frame timeout and the buffer budget', () => {
+    const { settings } = loadServiceConfig('gateway', 3000, base, GatewaySettings);
+    expect(settings).toMatchObject({
+      MLLP_MAX_CONNECTIONS: 500,
+      MLLP_MAX_CONNECTIONS_PER_PEER: 50,
+      MLLP_FRAME_TIMEOUT_MS: 30_000,
+      MLLP_IDLE_TIMEOUT_MS: 600_000,
+      MLLP_MAX_BUFFERED_BYTES: 16 * 1024 * 1024,
+    });
+  });
+
+  it('refuses a buffer budget smaller than the largest message, and caps below 1', () => {
+    const problems = problemsOf({
+      HL7_MAX_MESSAGE_BYTES: '100000',
+      MLLP_MAX_BUFFERED_BYTES: '99999',
+      MLLP_MAX_CONNECTIONS: '0',
+      MLLP_MAX_CONNECTIONS_PER_PEER: '0',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('MLLP_MAX_BUFFERED_BYTES must be at least HL7_MAX_MESSAGE_BYTES'),
+        expect.stringContaining('MLLP_MAX_CONNECTIONS must be at least 1'),
+        expect.stringContaining('MLLP_MAX_CONNECTIONS_PER_PEER must be at least 1'),
+      ]),
+    );
+    expect(problemsOf({ HL7_MAX_MESSAGE_BYTES: '100000', MLLP_MAX_BUFFERED_BYTES: '100000' })).toEqual([]);
+  });
+
+  it('reports a budget that is not a number once, without a spurious comparison', () => {
+    const problems = problemsOf({ MLLP_MAX_BUFFERED_BYTES: 'lots' }).join('\n');
+    expect(problems).toContain('MLLP_MAX_BUFFERED_BYTES must be an integer');
+    expect(problems).not.toContain('at least HL7_MAX_MESSAGE_BYTES');
+  });
+});

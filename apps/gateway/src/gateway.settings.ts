@@ -58,6 +58,23 @@ function AtLeastTwiceTheTolerance(): PropertyDecorator {
   });
 }
 
+/** The MLLP buffer budget must hold at least one message of the largest size accepted. */
+function AtLeastTheLargestMessage(): PropertyDecorator {
+  return ValidateBy({
+    name: 'atLeastTheLargestMessage',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => {
+        const largest = (args?.object as GatewaySettings | undefined)?.HL7_MAX_MESSAGE_BYTES;
+        // A bad value or message limit is reported on its own.
+        if (typeof value !== 'number' || !Number.isFinite(value)) return true;
+        if (typeof largest !== 'number' || !Number.isFinite(largest)) return true;
+        return value >= largest;
+      },
+      defaultMessage: () => 'MLLP_MAX_BUFFERED_BYTES must be at least HL7_MAX_MESSAGE_BYTES',
+    },
+  });
+}
+
 /** The gateway's environment; see apps/gateway/README.md. */
 export class GatewaySettings {
   /** MLLP listener port; 0 picks a free port (tests), -1 turns the listener off. */
@@ -89,6 +106,34 @@ export class GatewaySettings {
   @IsInt({ message: 'MLLP_IDLE_TIMEOUT_MS must be an integer' })
   @Min(1_000, { message: 'MLLP_IDLE_TIMEOUT_MS must be at least 1000' })
   MLLP_IDLE_TIMEOUT_MS = 600_000;
+
+  /** A frame started (start block received) must end within this time, or its connection is closed. */
+  @Type(() => Number)
+  @IsInt({ message: 'MLLP_FRAME_TIMEOUT_MS must be an integer' })
+  @Min(100, { message: 'MLLP_FRAME_TIMEOUT_MS must be at least 100' })
+  MLLP_FRAME_TIMEOUT_MS = 30_000;
+
+  /** Connections open at once; more are closed as they arrive. */
+  @Type(() => Number)
+  @IsInt({ message: 'MLLP_MAX_CONNECTIONS must be an integer' })
+  @Min(1, { message: 'MLLP_MAX_CONNECTIONS must be at least 1' })
+  MLLP_MAX_CONNECTIONS = 500;
+
+  /** Connections open at once from one peer address; more from it are closed as they arrive. */
+  @Type(() => Number)
+  @IsInt({ message: 'MLLP_MAX_CONNECTIONS_PER_PEER must be an integer' })
+  @Min(1, { message: 'MLLP_MAX_CONNECTIONS_PER_PEER must be at least 1' })
+  MLLP_MAX_CONNECTIONS_PER_PEER = 50;
+
+  /**
+   * Bytes the listener holds across all connections (unfinished frames and frames waiting for their
+   * answer). A connection whose unfinished frame grows past it is closed; one whose complete frames
+   * do is paused until answers free room. At least HL7_MAX_MESSAGE_BYTES, so the largest message fits.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'MLLP_MAX_BUFFERED_BYTES must be an integer' })
+  @AtLeastTheLargestMessage()
+  MLLP_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
   /** Largest message (or batch file) accepted, in bytes; larger ones get AR. Kafka's default limit is 1 MiB. */
   @Type(() => Number)
