@@ -8,6 +8,7 @@ import { OutboundMapping } from './routing/outbound-mapping';
 import { SyncCommandsHandler } from './sync/sync-commands.handler';
 import { SyncEventsPublisher } from './sync/sync-events.publisher';
 import { SyncJobsService } from './sync/sync-jobs.service';
+import { SyncRetention } from './sync/sync-retention';
 import { SyncScheduler } from './sync/sync-scheduler';
 import { SyncStateRepository } from './sync/sync-state.repository';
 import { SYNC_ENTITIES } from './sync/sync.entities';
@@ -23,6 +24,7 @@ import { SyncService } from './sync/sync.service';
     SyncService,
     SyncJobsService,
     SyncScheduler,
+    SyncRetention,
   ],
 })
 export class OrchestratorModule {}

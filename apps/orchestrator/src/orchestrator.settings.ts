@@ -18,4 +18,13 @@ export class OrchestratorSettings {
   @IsInt()
   @Min(60)
   SYNC_JOB_STALE_SECONDS = 1800;
+
+  /**
+   * Days a finished command (succeeded, failed, superseded) is kept: its bundle is clinical data
+   * (PHI). Commands still in flight or held behind a conflict are kept whatever their age.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SYNC_COMMAND_RETENTION_DAYS = 30;
 }

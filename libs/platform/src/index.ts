@@ -15,4 +15,5 @@ export type { ServiceDefinition } from './service-definition';
 export { ConfigError, loadServiceConfig, type ServiceConfig } from './service-config';
 export { ServiceModule } from './service.module';
 export { BooleanFlag, CommaSeparated } from './settings-transforms';
+export { DAY_MS, type RetentionRule, RetentionSchedule } from './retention';
 export { COMPACTED_VIEWS, SERVICE_CONFIG, SERVICE_SETTINGS } from './tokens';

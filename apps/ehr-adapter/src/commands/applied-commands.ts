@@ -1,16 +1,9 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, type Repository } from 'typeorm';
 import { DLQ_RETENTION_MS } from '@meridian/contracts';
-import { safeErrorMessage } from '@meridian/kafka';
+import { RetentionSchedule } from '@meridian/platform';
 import { AppliedCommand } from './applied-command.entity';
-
-/**
- * Kept as long as a command can come back: a dead-lettered command may be redriven for as long as
- * its DLQ keeps it, and everything on ehr.commands.v1 is younger than that.
- */
-export const APPLIED_RETENTION_MS = DLQ_RETENTION_MS;
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * The commands this adapter applied (table `applied_commands`). Kafka delivers at least once: a
@@ -19,21 +12,30 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
  * one again would move the resource back to older content, so it is answered from here instead.
  * Recorded after the server applied the transaction: a command killed in between is applied again,
  * and that is harmless, since nothing of its key was applied after it.
+ *
+ * Kept as long as a command can come back: a dead-lettered one may be redriven for as long as its
+ * DLQ keeps it, and everything on ehr.commands.v1 is younger than that.
  */
 @Injectable()
-export class AppliedCommands implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('AppliedCommands');
-  private timer?: NodeJS.Timeout;
+export class AppliedCommands implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly retention: RetentionSchedule;
 
-  constructor(@InjectRepository(AppliedCommand) private readonly rows: Repository<AppliedCommand>) {}
+  constructor(@InjectRepository(AppliedCommand) private readonly rows: Repository<AppliedCommand>) {
+    this.retention = new RetentionSchedule([
+      {
+        what: 'applied_commands',
+        keepMs: DLQ_RETENTION_MS,
+        prune: async (before) => (await rows.delete({ appliedAt: LessThan(before) })).affected ?? 0,
+      },
+    ]);
+  }
 
-  onModuleInit(): void {
-    this.timer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
-    this.timer.unref();
+  onApplicationBootstrap(): void {
+    this.retention.start();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.retention.stop();
   }
 
   find(commandId: string): Promise<AppliedCommand | null> {
@@ -47,16 +49,5 @@ export class AppliedCommands implements OnModuleInit, OnApplicationShutdown {
       .values({ commandId, integrationId, references, appliedAt: new Date() })
       .orIgnore()
       .execute();
-  }
-
-  /** Forgets what can no longer come back; returns how many rows went. */
-  async prune(now = Date.now()): Promise<number> {
-    try {
-      const result = await this.rows.delete({ appliedAt: LessThan(new Date(now - APPLIED_RETENTION_MS)) });
-      return result.affected ?? 0;
-    } catch (error) {
-      this.logger.warn({ msg: 'could not prune applied commands', error: safeErrorMessage(error) });
-      return 0;
-    }
   }
 }

@@ -21,9 +21,12 @@ import {
 } from '@meridian/contracts';
 import { EventProducer, provisionTopics, readTopic, type StoredRecord } from '@meridian/kafka';
 import { IntegrationConfigView, startService } from '@meridian/platform';
+import { DataSource } from 'typeorm';
 import { eventually, testKafka } from '@meridian/testing';
 import { orchestratorService } from '../app.module';
 import { SyncJobsService } from './sync-jobs.service';
+import { SyncRetention } from './sync-retention';
+import { SyncCommand } from './sync.entities';
 
 /**
  * The orchestrator's sync engine on the real broker and Postgres. The EHR adapter's part is played by
@@ -608,5 +611,28 @@ describe('orchestrator sync state and conflicts (real broker, real Postgres)', (
       (r) => header(r, CE.type) === EHR_PULL_V1 && valueOf<{ jobId: string }>(r).jobId === jobId,
     );
     expect(pulls).toHaveLength(1);
+  });
+  it('forgets finished commands (their bundles are PHI) after the retention, never those in flight', async () => {
+    const { isMrn: isDone } = await writtenOnce('55', sourceWins);
+    const pending = `M-${randomUUID().slice(0, 8)}`;
+    await inbound(sourceWins, patient(pending));
+    const [unanswered] = await waitFor(
+      TOPICS.ehrCommands.name,
+      (r) => commandsFor(sourceWins.integrationId)(r) && JSON.stringify(valueOf(r)).includes(pending),
+      1,
+      'a command in flight',
+    );
+    const [done] = await waitFor(TOPICS.ehrCommands.name, isDone, 1, 'the finished command');
+    const rows = app.get(DataSource).getRepository(SyncCommand);
+    const exists = async (record: StoredRecord) => rows.existsBy({ commandId: header(record, CE.id) });
+    const retention = app.get(SyncRetention).schedule;
+
+    // Within the retention nothing goes; 31 days on, the finished one does, the one in flight stays.
+    await retention.run();
+    expect(await exists(done)).toBe(true);
+    const removed = await retention.run(Date.now() + 31 * 24 * 60 * 60 * 1000);
+    expect(removed['sync_commands (finished)']).toBeGreaterThanOrEqual(1);
+    expect(await exists(done)).toBe(false);
+    expect(await exists(unanswered)).toBe(true);
   });
 });
