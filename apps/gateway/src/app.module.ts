@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { ServiceDefinition } from '@meridian/platform';
 import { GatewaySettings } from './gateway.settings';
@@ -7,6 +8,7 @@ import { Hl7HttpController } from './hl7/hl7-http.controller';
 import { Hl7IntakeService } from './hl7/hl7-intake.service';
 import { Hl7Received } from './hl7/hl7-received.entity';
 import { MllpServer } from './hl7/mllp.server';
+import { RequestInputPipe } from './http/pipes';
 import { Integration } from './integrations/integration.entity';
 import { IntegrationsController } from './integrations/integrations.controller';
 import { IntegrationsService } from './integrations/integrations.service';
@@ -21,7 +23,14 @@ import { WEBHOOK_ENTITIES, WEBHOOK_MIGRATIONS, WebhooksModule } from './webhooks
 @Module({
   imports: [TypeOrmModule.forFeature([Hl7Received, Integration, OutboxRecord]), OutboxModule],
   controllers: [Hl7HttpController, IntegrationsController],
-  providers: [Hl7DedupeRepository, Hl7IntakeService, MllpServer, IntegrationsService],
+  providers: [
+    Hl7DedupeRepository,
+    Hl7IntakeService,
+    MllpServer,
+    IntegrationsService,
+    // Every route's path and query parameters and JSON bodies, before the route's own pipes.
+    { provide: APP_PIPE, useClass: RequestInputPipe },
+  ],
 })
 export class GatewayModule {}
 

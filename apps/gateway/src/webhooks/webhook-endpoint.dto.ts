@@ -60,10 +60,15 @@ export class WebhookEndpointInput {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'At most this many deliveries per second.' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 10_000,
+    description: 'At most this many deliveries per second.',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(10_000)
   rateLimitPerSecond?: number;
 }
 
