@@ -1,4 +1,5 @@
-import { bounded, limitOf, offsetOf, versionOf } from './query';
+import { BadRequestException } from '@nestjs/common';
+import { bounded, instantOf, limitOf, offsetOf, versionOf } from './query';
 
 describe('versionOf', () => {
   it.each([
@@ -10,8 +11,34 @@ describe('versionOf', () => {
     expect(versionOf(header)).toBe(version);
   });
 
-  it.each([[undefined], [''], ['*'], ['"abc"'], ['"-1"'], ['"1", "2"']])('ignores %p as absent', (header) => {
+  it.each([[undefined], ['*']])('takes %p as any version', (header) => {
     expect(versionOf(header)).toBeUndefined();
+  });
+
+  it.each([[''], ['"abc"'], ['"-1"'], ['"1", "2"'], ['"3'], ['W/3'], ['"1.5"'], ['"99999999999999999999"']])(
+    'refuses %p with a 400 naming If-Match',
+    (header) => {
+      let refusal: unknown;
+      try {
+        versionOf(header);
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toBeInstanceOf(BadRequestException);
+      expect(JSON.stringify((refusal as BadRequestException).getResponse())).toContain('If-Match: must be');
+    },
+  );
+});
+
+describe('instantOf', () => {
+  it('reads an RFC 3339 time', () => {
+    expect(instantOf('2026-01-01T12:00:00+01:00').toISOString()).toBe('2026-01-01T11:00:00.000Z');
+  });
+
+  it('reads a leap second as the second after :59', () => {
+    expect(instantOf('2016-12-31T23:59:60Z').toISOString()).toBe('2017-01-01T00:00:00.000Z');
+    expect(instantOf('2016-12-31T23:59:60.5Z').toISOString()).toBe('2017-01-01T00:00:00.500Z');
+    expect(instantOf('2016-12-31T18:59:60-05:00').toISOString()).toBe('2017-01-01T00:00:00.000Z');
   });
 });
 

@@ -31,7 +31,7 @@ import {
   WEBHOOK_ID_PATTERN,
   type WebhookDeliveryOutcome,
 } from '@meridian/contracts';
-import { limitOf, offsetOf, versionOf } from '../http/query';
+import { instantOf, limitOf, offsetOf, versionOf } from '../http/query';
 import { WebhookCommandsService } from './webhook-commands.service';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 import {
@@ -185,7 +185,7 @@ export class WebhookEndpointsController {
       {
         webhookId,
         outcome: outcome as WebhookDeliveryOutcome | undefined,
-        since: since === undefined ? undefined : new Date(since),
+        since: since === undefined ? undefined : instantOf(since),
       },
       limitOf(limit),
       offsetOf(offset),
