@@ -19,8 +19,9 @@ type RequestWithRawBody = IncomingMessage & { rawBody?: Buffer };
 /**
  * POST /api/v1/webhooks/inbound/:integrationId: a partner's Standard Webhooks request. 202 published
  * to webhooks.inbound.v1; 200 a repeat of an accepted webhook-id (not published again); 401 a bad or
- * missing signature or a timestamp outside the tolerance (nothing published); 400 a body that is not
- * `{type, timestamp, data}`; 404 an unknown integration; 415 not JSON; 503 not stored (send again).
+ * missing signature or a timestamp outside the tolerance (nothing published), the same for an unknown
+ * integration or one without inbound secrets, so ids cannot be probed; 400 a verified body that is not
+ * `{type, timestamp, data}`; 415 not JSON; 503 not stored (send again).
  */
 @ApiTags('webhooks')
 @Controller()

@@ -16,6 +16,7 @@ import { EventProducer, safeErrorMessage } from '@meridian/kafka';
 import { SERVICE_SETTINGS } from '@meridian/platform';
 import { generateWebhookSecret, verifyWebhook } from '@meridian/security';
 import type { GatewaySettings } from '../gateway.settings';
+import { jsonProblems } from '../http/pipes';
 import { Integration } from '../integrations/integration.entity';
 import { InboundWebhookId, InboundWebhookSecret } from './inbound-webhook-secret.entity';
 import type { InboundSecretView, InboundSecretWithSecret } from './webhook-endpoint.dto';
@@ -45,6 +46,12 @@ export class InboundWebhooksService {
   private readonly logger = new Logger('InboundWebhooks');
   private readonly received: Counter<'outcome'>;
   private lastPurge = 0;
+  /**
+   * A secret nobody holds, checked when the integration has none (or does not exist): the request then
+   * takes the same steps and gets the same 401 as one signed with a wrong secret, so integration ids
+   * cannot be told apart from outside.
+   */
+  private readonly decoy = generateWebhookSecret();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -101,10 +108,17 @@ export class InboundWebhooksService {
     headers: IncomingHttpHeaders,
     body: Buffer,
   ): Promise<InboundOutcome> {
-    await this.assertIntegration(integrationId);
-    const rows = await this.dataSource.getRepository(InboundWebhookSecret).find({ where: { integrationId } });
-    if (rows.length === 0) return { outcome: 'unauthorized', reason: 'no-inbound-secret' };
-    const secrets = rows.map((row) => this.cipher.open(row.sealed, inboundSecretAad(integrationId)));
+    // One query whether or not the integration exists; a deleted integration's secrets count for nothing.
+    const rows = await this.dataSource
+      .getRepository(InboundWebhookSecret)
+      .createQueryBuilder('secret')
+      .innerJoin(Integration, 'integration', 'integration.id = secret.integrationId')
+      .where('secret.integrationId = :integrationId', { integrationId })
+      .getMany();
+    const secrets =
+      rows.length > 0
+        ? rows.map((row) => this.cipher.open(row.sealed, inboundSecretAad(integrationId)))
+        : [this.decoy];
     const verified = verifyWebhook({
       headers,
       body,
@@ -228,6 +242,9 @@ function parseBody(
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return { ok: false, problems: ['body: must be a JSON object {type, timestamp, data}'] };
   }
+  // The same limits as every JSON body of the API (too deep to publish, NUL, lone surrogates).
+  const problems = jsonProblems(parsed);
+  if (problems.length > 0) return { ok: false, problems };
   const { type, timestamp, data } = parsed as Record<string, unknown>;
   return { ok: true, value: { type, timestamp, data } };
 }

@@ -611,16 +611,70 @@ describe('webhooks on the gateway: endpoints, delivery log, commands, inbound pa
       expect((await published()).map((p) => p.data.appointmentId)).not.toContain('apt-revoked');
     });
 
-    it('refuses a verified body that is not {type, timestamp, data}, and an unknown integration', async () => {
+    it('refuses a verified body that is not {type, timestamp, data}, too deep or holding a NUL', async () => {
       const invalid = await post(JSON.stringify({ type: 'x', timestamp: 1736845200 }), `msg_${randomUUID()}`);
       expect(invalid.status).toBe(400);
       expect(JSON.stringify(await invalid.json())).toContain('timestamp');
-      const unknown = await send('POST', `/api/v1/webhooks/inbound/${randomUUID()}`, body('apt-9'), {
-        'webhook-id': 'msg_1',
-        'webhook-timestamp': '1',
-        'webhook-signature': 'v1,x',
+      // Signed, so past the signature check: 5,000 levels deep could not be published (a 500 before).
+      const deep = `{"type":"x","timestamp":"2025-01-14T09:00:00Z","data":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`;
+      const tooDeep = await post(deep, `msg_${randomUUID()}`);
+      expect([tooDeep.status, JSON.stringify(await tooDeep.json())]).toEqual([
+        400,
+        expect.stringContaining('body: nested deeper than 64 levels'),
+      ]);
+      const withNul = await post(
+        JSON.stringify({ type: 'x', timestamp: '2025-01-14T09:00:00Z', data: { note: 'a\u0000b' } }),
+        `msg_${randomUUID()}`,
+      );
+      expect([withNul.status, JSON.stringify(await withNul.json())]).toEqual([
+        400,
+        expect.stringContaining('data.note: must not contain NUL'),
+      ]);
+    });
+
+    it('answers an unknown integration, and one without inbound secrets, exactly as a wrong signature', async () => {
+      const noSecrets = await send('POST', '/api/v1/integrations', {
+        facility: 'ACME',
+        systemType: 'partner',
+        systemName: 'Acme without secrets',
+        connection: {
+          type: 'webhook',
+          endpoint: 'https://hooks.acme.example/meridian',
+          authentication: { type: 'none' },
+          timeout: 15000,
+          retryPolicy: { maxAttempts: 3, backoff: 'exponential', base: 500 },
+        },
+        synchronization: {
+          enabled: false,
+          direction: 'inbound',
+          frequency: 'real_time',
+          conflictResolution: 'source_wins',
+        },
       });
-      expect(unknown.status).toBe(404);
+      expect(noSecrets.status).toBe(201);
+      const stranger = new Webhook(`whsec_${Buffer.from(randomUUID()).toString('base64')}`);
+      const at = new Date();
+      const id = `msg_${randomUUID()}`;
+      const headers = {
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': stranger.sign(id, at, body('apt-9')),
+      };
+      const answers = [];
+      for (const target of [integrationId, ((await noSecrets.json()) as { id: string }).id, randomUUID()]) {
+        const response = await send('POST', `/api/v1/webhooks/inbound/${target}`, body('apt-9'), headers);
+        answers.push({ status: response.status, body: await response.text() });
+      }
+      expect(answers[0]).toEqual({
+        status: 401,
+        body: JSON.stringify({ statusCode: 401, error: 'Unauthorized', reason: 'no-matching-signature' }),
+      });
+      // Known with secrets, known without, unknown: nothing tells them apart.
+      expect(answers[1]).toEqual(answers[0]);
+      expect(answers[2]).toEqual(answers[0]);
+      // Header problems come first for all of them alike.
+      const unsigned = await send('POST', `/api/v1/webhooks/inbound/${randomUUID()}`, body('apt-9'));
+      expect(await unsigned.json()).toMatchObject({ reason: 'missing-header' });
     });
   });
 
