@@ -109,6 +109,7 @@ export class MllpServer implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly waitingForRoom = new Set<Connection>();
   private readonly waitingForAnswers = new Set<Connection>();
   private admittingWaiting = false;
+  private freedWhileAdmitting = false;
   private readonly warned = new Map<Limit, { at: number; suppressed: number }>();
   private readonly limited: Counter<'reason'>;
 
@@ -388,26 +389,33 @@ export class MllpServer implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** Connections waiting for room take their chunks, oldest first, as far as the budget allows. */
   private admitWaiting(): void {
-    if (this.admittingWaiting) return;
+    if (this.admittingWaiting) {
+      // Room freed by a connection taken below: the pass goes round again for those before it.
+      this.freedWhileAdmitting = true;
+      return;
+    }
     this.admittingWaiting = true;
     try {
-      for (const connection of this.waitingForRoom) {
-        while (connection.deferred.length > 0 && !connection.closing) {
-          const next = connection.deferred[0];
-          if (!next.tracked) this.trackFrame(connection, next.chunk);
-          next.tracked = true;
-          const rest = this.take(connection, next.chunk);
-          if (rest !== undefined) {
-            next.chunk = rest;
-            break;
+      do {
+        this.freedWhileAdmitting = false;
+        for (const connection of this.waitingForRoom) {
+          while (connection.deferred.length > 0 && !connection.closing) {
+            const next = connection.deferred[0];
+            if (!next.tracked) this.trackFrame(connection, next.chunk);
+            next.tracked = true;
+            const rest = this.take(connection, next.chunk);
+            if (rest !== undefined) {
+              next.chunk = rest;
+              break;
+            }
+            connection.deferred.shift();
           }
-          connection.deferred.shift();
+          if (connection.deferred.length === 0 || connection.closing) {
+            this.waitingForRoom.delete(connection);
+            this.updateReading(connection);
+          }
         }
-        if (connection.deferred.length === 0 || connection.closing) {
-          this.waitingForRoom.delete(connection);
-          this.updateReading(connection);
-        }
-      }
+      } while (this.freedWhileAdmitting && this.waitingForRoom.size > 0);
     } finally {
       this.admittingWaiting = false;
     }
