@@ -152,6 +152,15 @@ export class GatewaySettings {
   HL7_DEDUPE_WINDOW_SECONDS = 86_400;
 
   /**
+   * Days the first KiB of a partner's response body is kept in the delivery log (it may echo what
+   * it was sent); then it is blanked and the attempt's status and timing stay.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'WEBHOOK_RESPONSE_RETENTION_DAYS must be an integer' })
+  @Min(1, { message: 'WEBHOOK_RESPONSE_RETENTION_DAYS must be at least 1' })
+  WEBHOOK_RESPONSE_RETENTION_DAYS = 30;
+
+  /**
    * How long a message waits for its dedupe claim in Postgres; past it the message is published
    * without the window, as when Postgres is down (a slow database must not hold the ACK).
    */

@@ -22,6 +22,7 @@ import { startService } from '@meridian/platform';
 import { createCipherSuite, generateEncryptionKey, parseEncryptionKeys } from '@meridian/security';
 import { eventually, testKafka } from '@meridian/testing';
 import { gatewayService } from '../app.module';
+import { WebhookAttemptsRetention } from './webhook-attempts-retention';
 
 const KEYS = `k1:${generateEncryptionKey()}`;
 const cipher = createCipherSuite(parseEncryptionKeys(KEYS), 'k1');
@@ -356,6 +357,35 @@ describe('webhooks on the gateway: endpoints, delivery log, commands, inbound pa
       );
       expect(bad.status).toBe(400);
       expect(JSON.stringify(await bad.json())).toContain('outcome');
+    });
+
+    it('blanks partner response bodies after the retention, keeping the attempts', async () => {
+      const endpoint = await createEndpoint();
+      const webhookId = `msg_${randomUUID().replace(/-/g, '')}`;
+      await deliver({
+        endpointId: endpoint.id,
+        webhookId,
+        type: 'patient.admitted',
+        attempt: 1,
+        outcome: 'failed',
+        statusCode: 500,
+        responseBody: 'could not store patient MRN-1234',
+      });
+      const attempts = async () =>
+        (await (await send('GET', `/api/v1/webhooks/messages/${webhookId}/attempts`)).json()) as {
+          statusCode: number;
+          responseBody?: string;
+        }[];
+      await eventually(async () => ((await attempts()).length === 1 ? true : undefined), {
+        what: 'the attempt in the log',
+      });
+      const retention = gateway.get(WebhookAttemptsRetention).schedule;
+      await retention.run();
+      expect((await attempts())[0].responseBody).toBe('could not store patient MRN-1234');
+      await retention.run(Date.now() + 31 * 24 * 60 * 60 * 1000);
+      const [kept] = await attempts();
+      expect(kept.statusCode).toBe(500);
+      expect(kept).not.toHaveProperty('responseBody');
     });
 
     it('disables the endpoint on a disabled outcome and publishes the new version once', async () => {

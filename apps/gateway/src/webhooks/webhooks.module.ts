@@ -7,6 +7,7 @@ import { InboundWebhookId, InboundWebhookSecret } from './inbound-webhook-secret
 import { InboundWebhooksController } from './inbound-webhooks.controller';
 import { InboundWebhooksService } from './inbound-webhooks.service';
 import { WebhookAttempt } from './webhook-attempt.entity';
+import { WebhookAttemptsRetention } from './webhook-attempts-retention';
 import { WebhookCipher } from './webhook-cipher';
 import { WebhookCommandsService } from './webhook-commands.service';
 import { WebhookDeliveriesHandler } from './webhook-deliveries.handler';
@@ -33,6 +34,7 @@ export const WEBHOOK_MIGRATIONS = [Webhooks1764300000000];
     WebhookDeliveriesService,
     WebhookCommandsService,
     InboundWebhooksService,
+    WebhookAttemptsRetention,
   ],
 })
 export class WebhooksModule {}
