@@ -1,4 +1,5 @@
 import { classifyError } from '@meridian/resilience';
+import { eventually } from '@meridian/testing';
 import { CircuitBreakers, CircuitOpenError, type BreakerState, type RetryEvent } from '@meridian/resilience';
 import type { AuthProvider } from './auth/auth-provider';
 import { createFhirClient, type FhirClientOptions } from './fhir-client';
@@ -237,7 +238,11 @@ describe('FHIR client', () => {
       const fhir = await client();
       const controller = new AbortController();
       const read = fhir.read('Patient', 'p1', { signal: controller.signal });
-      setTimeout(() => controller.abort(new Error('shutting down')), 50);
+      // Aborted once the server holds the request (however slow the machine), not after a fixed time.
+      await eventually(() => (server.requests.length === 1 ? true : undefined), {
+        what: 'the request at the server',
+      });
+      controller.abort(new Error('shutting down'));
       await expect(read).rejects.toThrow('shutting down');
       expect(server.requests).toHaveLength(1);
     });
