@@ -80,6 +80,8 @@ type FailedOutcome = { ok: false; stage: DlqStage; error: unknown; attempts: num
 type Outcome = { ok: true; skipped?: boolean } | FailedOutcome;
 
 const HEARTBEAT_SLICE_MS = 1_000;
+/** The longest pause between two restarts of a consumer that keeps crashing. */
+const RESTART_MAX_DELAY_MS = 30_000;
 
 /**
  * A member killed without leaving its group (SIGKILL, OOM) holds its partitions until this passes
@@ -113,7 +115,7 @@ export class ConsumerRuntime {
   private readonly definitions: Map<string, TopicDefinition | undefined>;
   /** Let into the group (GROUP_JOIN) and not crashed since. */
   private inGroup = false;
-  /** Crashed; kafkajs restarts it (not ready until it is back in its group). */
+  /** Crashed; kafkajs, or else the runtime, restarts it (not ready until it is back in its group). */
   private restarting = false;
   /**
    * Records whose outcome is known but whose DLQ write failed: when kafkajs hands the batch back,
@@ -122,6 +124,8 @@ export class ConsumerRuntime {
   private readonly pendingDeadLetters = new Map<string, FailedOutcome>();
   /** Set by stop(): from then on the consumer is never restarted. */
   private stopRequested = false;
+  /** A restart after a crash kafkajs does not restart itself (restartLater). */
+  private restartTimer?: NodeJS.Timeout;
 
   constructor(protected readonly options: ConsumerRuntimeOptions) {
     this.logger = new Logger(`Consumer:${options.groupId}`);
@@ -146,11 +150,12 @@ export class ConsumerRuntime {
     });
     this.consumer.on(CRASH, ({ payload }) => {
       this.inGroup = false;
-      // restart=true: kafkajs rejoins by itself; false: the consumer is gone and readiness must say so
-      // (unless it is stopping: then it is gone on purpose).
-      this.restarting = payload.restart;
-      if (!payload.restart && !this.stopRequested) this.state = 'crashed';
+      // restart=true: kafkajs rejoins by itself. false: kafkajs gives up on errors it does not take
+      // for retriable, some of which a broker outage produces (the group coordinator not found);
+      // the runtime restarts it then, until it is stopping (then it is gone on purpose).
+      this.restarting = !this.stopRequested;
       this.logger.error(`consumer crashed (${errorClassName(payload.error)}), restart=${payload.restart}`);
+      if (!payload.restart && !this.stopRequested) this.restartLater(1);
     });
     this.consumer.on(STOP, () => {
       this.inGroup = false;
@@ -216,8 +221,24 @@ export class ConsumerRuntime {
   }
 
   /** Graceful: stop fetching, finish the record in hand, commit what finished, leave the group. */
+  /** After a crash kafkajs does not restart: start again, with a growing pause while it fails. */
+  private restartLater(attempt: number): void {
+    const delayMs = Math.min(RESTART_MAX_DELAY_MS, 1_000 * 2 ** (attempt - 1));
+    this.restartTimer = setTimeout(() => {
+      if (this.stopRequested) return;
+      this.start().then(
+        () => this.logger.warn(`consumer started again after a crash (attempt ${attempt})`),
+        (error: unknown) => {
+          this.logger.error(`consumer could not start again (${errorClassName(error)}); trying later`);
+          if (!this.stopRequested) this.restartLater(attempt + 1);
+        },
+      );
+    }, delayMs);
+  }
+
   async stop(): Promise<void> {
     this.stopRequested = true;
+    clearTimeout(this.restartTimer);
     if (this.state === 'stopped' || this.state === 'idle') return;
     this.state = 'stopping';
     await this.consumer.disconnect();
