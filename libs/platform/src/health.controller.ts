@@ -24,8 +24,8 @@ export class HealthController {
 
   /**
    * The process works: no Kafka or database round trip, so a broker outage never restarts pods.
-   * A consumer that kafkajs gave up on (crashed without restart) is in-process state that only a
-   * restart mends, so it fails liveness.
+   * A consumer whose `run()` was refused (a crash is restarted by kafkajs or the runtime) is
+   * in-process state that only a restart mends, so it fails liveness.
    */
   @Get('live')
   live(): { status: 'ok' } {
